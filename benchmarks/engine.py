@@ -1,0 +1,153 @@
+"""Engine speed: median microseconds per optimizer step, next to scikit-learn (and PyTorch if present).
+
+    python benchmarks/engine.py [--quick]
+
+For each case, playground.nn trains with `fit` for a fixed number of epochs (per-step time =
+wall time / steps, median over repeats) and scikit-learn's MLPClassifier does the same work:
+same layer sizes, activation, batch size and solver, per-step time from `fit` over the same
+epochs. A last run trains the large net for 10,000 steps at batch 10 and compares the speed of
+its last 1,000 steps with its first 1,000 (subnormal slow-down check).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from playground.nn import Dense, Sequential  # noqa: E402
+from playground.nn.optimizers import Adam  # noqa: E402
+
+CASES = [  # (label, hidden sizes, classes, batch size, samples)
+    ("2-8-8-1, batch 10, Adam", (8, 8), 2, 10, 500),
+    ("2-16-16-16-2 softmax, batch 32, Adam", (16, 16, 16), 3, 32, 640),
+    ("2-64-64-64-64-3 softmax, batch 1000, Adam", (64, 64, 64, 64), 3, 1000, 5000),
+]
+
+
+def data(n: int, classes: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 2))
+    y = (np.arctan2(X[:, 1], X[:, 0]) + np.pi) * classes // (2 * np.pi + 1e-9) % classes
+    return X, y.astype(int)
+
+
+def playground_model(hidden, classes, seed=0):
+    layers = [Dense(units, activation="relu") for units in hidden]
+    if classes == 2:
+        model = Sequential([*layers, Dense(1, activation="sigmoid")], input_dim=2, seed=seed)
+        model.compile(Adam(learning_rate=0.001), "binary_crossentropy")
+    else:
+        model = Sequential([*layers, Dense(classes, activation="softmax")], input_dim=2, seed=seed)
+        model.compile(Adam(learning_rate=0.001), "sparse_categorical_crossentropy")
+    return model
+
+
+def steps_per_epoch(n, batch):
+    return -(-n // batch)
+
+
+def time_playground(hidden, classes, batch, n, epochs, repeats):
+    X, y = data(n, classes)
+    model = playground_model(hidden, classes)
+    model.fit(X, y, epochs=1, batch_size=batch)  # warm-up: buffers and slots
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        model.fit(X, y, epochs=epochs, batch_size=batch)
+        samples.append((time.perf_counter() - start) / (epochs * steps_per_epoch(n, batch)))
+    return statistics.median(samples) * 1e6
+
+
+def time_sklearn(hidden, classes, batch, n, epochs, repeats):
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    X, y = data(n, classes)
+    samples = []
+    for _ in range(repeats):
+        clf = MLPClassifier(hidden_layer_sizes=hidden, activation="relu", solver="adam", batch_size=batch,
+                            learning_rate_init=0.001, max_iter=epochs, tol=0.0, n_iter_no_change=10**9,
+                            alpha=0.0, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            start = time.perf_counter()
+            clf.fit(X, y)
+            samples.append((time.perf_counter() - start) / (epochs * steps_per_epoch(n, batch)))
+    return statistics.median(samples) * 1e6
+
+
+def time_torch(hidden, classes, batch, n, epochs, repeats):
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+    X, y = data(n, classes)
+    Xt, yt = torch.tensor(X), torch.tensor(y)
+    layers, width = [], 2
+    for units in hidden:
+        layers += [torch.nn.Linear(width, units).double(), torch.nn.ReLU()]
+        width = units
+    net = torch.nn.Sequential(*layers, torch.nn.Linear(width, classes).double())
+    optimizer = torch.optim.Adam(net.parameters(), lr=0.001)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(epochs):
+            order = torch.randperm(n)
+            for s in range(0, n, batch):
+                index = order[s:s + batch]
+                optimizer.zero_grad()
+                loss_fn(net(Xt[index]), yt[index]).backward()
+                optimizer.step()
+        samples.append((time.perf_counter() - start) / (epochs * steps_per_epoch(n, batch)))
+    return statistics.median(samples) * 1e6
+
+
+def long_run(steps: int = 10_000, window: int = 1_000):
+    """Large net, batch 10, ReLU + Adam: seconds of the first and last `window` steps."""
+    X, y = data(10 * steps, 3, seed=1)
+    model = playground_model((64, 64, 64, 64), 3)
+    model.optimizer.learning_rate = 0.01  # fast enough that some ReLU units die
+    Y = np.eye(3)[y]
+    times = []
+    for step in range(steps):
+        start = time.perf_counter()
+        model._step(X[step * 10:(step + 1) * 10], Y[step * 10:(step + 1) * 10])
+        times.append(time.perf_counter() - start)
+    first, last = sum(times[:window]), sum(times[-window:])
+    dead = sum(int(np.all(layer.a == 0, axis=0).sum()) for layer in model.layers[:-1])
+    return first, last, dead
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, shorter long run")
+    args = parser.parse_args()
+    repeats = 3 if args.quick else 7
+    print(f"numpy {np.__version__}; median of {repeats} repeats; microseconds per optimizer step")
+    print(f"{'case':45s} {'playground':>11s} {'sklearn MLP':>12s} {'ratio':>7s} {'torch':>9s}")
+    for label, hidden, classes, batch, n in CASES:
+        epochs = 20 if batch < 100 else 10
+        ours = time_playground(hidden, classes, batch, n, epochs, repeats)
+        theirs = time_sklearn(hidden, classes, batch, n, epochs, repeats)
+        torch_time = time_torch(hidden, classes, batch, n, epochs, repeats)
+        torch_text = "n/a" if torch_time is None else f"{torch_time:9.1f}"
+        print(f"{label:45s} {ours:11.1f} {theirs:12.1f} {theirs / ours:6.1f}x {torch_text:>9s}")
+    steps = 3_000 if args.quick else 10_000
+    first, last, dead = long_run(steps)
+    print(f"long run, 2-64x4-3 batch 10, {steps} steps: first 1000 steps {first * 1e3:.1f} ms, "
+          f"last 1000 {last * 1e3:.1f} ms, ratio {last / first:.2f} (dead ReLU units at the end: {dead})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,346 @@
+"""Layers: Dense, Dropout, BatchNorm and Activation, with Keras's names and arguments.
+
+Every layer has `forward(X, training)` and `backward(dY)` on batches (n, features), and keeps
+its trainable parameters and their gradients in `params` and `grads` under matching names
+(Dense: kernel, bias; BatchNorm: gamma, beta). Inside a Sequential model these arrays are views
+into one flat buffer, so the optimizer updates the whole network in a few vectorised calls.
+For the diagnostics, each layer remembers its last input, output and output gradient.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import activations, initializers, regularizers
+
+# Forward/backward buffers are kept for this many distinct batch sizes per layer.
+_BUFFER_SIZES_KEPT = 4
+
+
+class Layer:
+    """Base class. Subclasses set `param_shapes` in `build` and fill `params` in `initialize`."""
+
+    kind = "layer"
+
+    def __init__(self, name: str | None = None):
+        self.name = name
+        self.input_dim: int | None = None
+        self.output_dim: int | None = None
+        self.param_shapes: dict[str, tuple[int, ...]] = {}
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+        self.inputs: np.ndarray | None = None
+        self.outputs: np.ndarray | None = None
+        self.grad_output: np.ndarray | None = None  # dL/d(outputs) of the last backward pass
+        self.needs_input_grad = True  # the model turns this off for the first layer
+        self._buffers: dict[int, dict[str, np.ndarray]] = {}
+
+    # -- construction -------------------------------------------------------------------------
+    def build(self, input_dim: int) -> int:
+        """Fix the input width; set `param_shapes`; return the output width."""
+        self.input_dim = self.output_dim = int(input_dim)
+        return self.output_dim
+
+    def bind(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
+        """Adopt the arrays (views into the model's flat buffers) that hold parameters and gradients."""
+        self.params, self.grads = params, grads
+
+    def initialize(self, rng: np.random.Generator) -> None:
+        """Fill the parameters with their initial values."""
+
+    def allocate(self) -> None:
+        """Give a standalone layer its own parameter arrays (a model binds views instead)."""
+        self.bind({k: np.zeros(s) for k, s in self.param_shapes.items()},
+                  {k: np.zeros(s) for k, s in self.param_shapes.items()})
+
+    # -- computation ----------------------------------------------------------------------------
+    def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, dY: np.ndarray) -> np.ndarray | None:
+        raise NotImplementedError
+
+    def _buffer(self, n: int, key: str, width: int) -> np.ndarray:
+        """A reusable (n, width) array for this batch size."""
+        per_size = self._buffers.get(n)
+        if per_size is None:
+            if len(self._buffers) >= _BUFFER_SIZES_KEPT:
+                self._buffers.clear()
+            per_size = self._buffers[n] = {}
+        array = per_size.get(key)
+        if array is None:
+            array = per_size[key] = np.empty((n, width))
+        return array
+
+    # -- state --------------------------------------------------------------------------------
+    def get_weights(self) -> list[np.ndarray]:
+        return [self.params[k].copy() for k in self.param_shapes]
+
+    def weight_shapes(self) -> list[tuple[int, ...]]:
+        return list(self.param_shapes.values())
+
+    def set_weights(self, weights: list[np.ndarray]) -> None:
+        for key, value in zip(self.param_shapes, weights, strict=True):
+            np.copyto(self.params[key], value)
+
+    def get_config(self) -> dict:
+        return {"name": self.name}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.get_config()})"
+
+
+class _DenseBuffers:
+    """Preallocated arrays of one batch size n: z, a, dz (n, units), dx (n, input_dim), ones (n,)."""
+
+    __slots__ = ("a", "dx", "dz", "ones", "z")
+
+    def __init__(self, n: int, input_dim: int, units: int, linear: bool):
+        self.z = np.empty((n, units))
+        self.a = self.z if linear else np.empty((n, units))
+        self.dz = np.empty((n, units))
+        self.dx = np.empty((n, input_dim))
+        self.ones = np.ones(n)
+
+
+class Dense(Layer):
+    """outputs = activation(inputs @ kernel + bias); kernel (input_dim, units), bias (units,).
+
+    After a forward pass `z` holds the pre-activation and `a` (= `outputs`) the activation,
+    both (n, units); after a backward pass `grad_output` holds dL/da, `grad_z` dL/dz. These are
+    preallocated buffers that the next pass of the same batch size overwrites.
+    """
+
+    kind = "dense"
+
+    def __init__(self, units: int, activation=None, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, use_bias: bool = True,
+                 name: str | None = None):
+        super().__init__(name)
+        if isinstance(units, bool) or not isinstance(units, int | np.integer) or units < 1:
+            raise ValueError(f"Dense units must be a positive integer. Received: units={units!r}")
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.use_bias = bool(use_bias)
+        self.z = self.a = self.grad_z = None
+
+    @property
+    def activation(self) -> activations.Activation:
+        return self._activation
+
+    @activation.setter
+    def activation(self, spec) -> None:
+        """Swap the activation (e.g. live from the UI); buffers are rebuilt on the next pass."""
+        self._activation = activations.get(spec)
+        self._buffers = {}
+        self._batch, self._current = -1, None
+
+    def build(self, input_dim):
+        self.input_dim, self.output_dim = int(input_dim), self.units
+        self.param_shapes = {"kernel": (self.input_dim, self.units)}
+        if self.use_bias:
+            self.param_shapes["bias"] = (self.units,)
+        return self.units
+
+    def initialize(self, rng):
+        self.params["kernel"][...] = self.kernel_initializer((self.input_dim, self.units), rng)
+        if self.use_bias:
+            self.params["bias"][...] = self.bias_initializer((self.units,), rng)
+
+    def buffers(self, n: int) -> _DenseBuffers:
+        """The buffers for batch size n (kept for the last few sizes seen)."""
+        if n != self._batch:
+            found = self._buffers.get(n)
+            if found is None:
+                if len(self._buffers) >= _BUFFER_SIZES_KEPT:
+                    self._buffers.clear()
+                linear = isinstance(self.activation, activations.Linear)
+                found = self._buffers[n] = _DenseBuffers(n, self.input_dim, self.units, linear)
+            self._batch, self._current = n, found
+        return self._current
+
+    def forward(self, X, training=False):
+        buffers = self.buffers(X.shape[0])
+        self.inputs = X
+        z = np.dot(X, self.params["kernel"], out=buffers.z)
+        if self.use_bias:
+            z += self.params["bias"]
+        self.z = z
+        self.outputs = self.a = self.activation(z, out=buffers.a)
+        return self.a
+
+    def backward(self, dY):
+        self.grad_output = dY
+        dz = self.activation.backward(self.z, self.a, dY, out=self.buffers(dY.shape[0]).dz)
+        return self.backward_z(dz)
+
+    def backward_z(self, dz: np.ndarray) -> np.ndarray | None:
+        """Backward pass from dL/dz (used directly by the fused output losses)."""
+        self.grad_z = dz
+        buffers = self.buffers(dz.shape[0])
+        np.dot(self.inputs.T, dz, out=self.grads["kernel"])
+        if self.use_bias:
+            np.dot(buffers.ones, dz, out=self.grads["bias"])  # the column sums, cheaper than sum(axis=0)
+        if not self.needs_input_grad:
+            return None
+        return np.dot(dz, self.params["kernel"].T, out=buffers.dx)
+
+    def get_config(self):
+        return {
+            "name": self.name, "units": self.units, "activation": self.activation.get_config(),
+            "kernel_initializer": self.kernel_initializer.get_config(),
+            "bias_initializer": self.bias_initializer.get_config(),
+            "kernel_regularizer": None if self.kernel_regularizer is None
+            else self.kernel_regularizer.get_config(),
+            "use_bias": self.use_bias,
+        }
+
+
+class Activation(Layer):
+    """Applies an activation function on its own (e.g. after BatchNorm); no parameters."""
+
+    kind = "activation"
+
+    def __init__(self, activation, name: str | None = None):
+        super().__init__(name)
+        self.activation = activations.get(activation)
+        self.z = self.a = None
+
+    def forward(self, X, training=False):
+        self.inputs = self.z = X
+        self.outputs = self.a = self.activation(X, out=self._buffer(X.shape[0], "a", X.shape[1]))
+        return self.a
+
+    def backward(self, dY):
+        self.grad_output = dY
+        return self.activation.backward(self.z, self.a, dY, out=self._buffer(dY.shape[0], "dx", dY.shape[1]))
+
+    def get_config(self):
+        return {"name": self.name, "activation": self.activation.get_config()}
+
+
+class Dropout(Layer):
+    """Inverted dropout: in training each input is zeroed with probability `rate` and the rest
+    are scaled by 1 / (1 - rate), so inference is the identity.
+
+    The mask of the last training pass is `mask` (already scaled). Masks are drawn from `rng`,
+    which a Sequential model sets to its dropout stream; `seed` is for standalone use.
+    """
+
+    kind = "dropout"
+
+    def __init__(self, rate: float, seed: int | None = None, name: str | None = None):
+        super().__init__(name)
+        if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0.0 <= rate < 1.0:
+            raise ValueError(f"Dropout rate must be a number in [0, 1). Received: rate={rate!r}")
+        self.rate = float(rate)
+        self.rng = np.random.default_rng(seed)
+        self.mask: np.ndarray | None = None
+
+    def forward(self, X, training=False):
+        self.inputs = X
+        if not training or self.rate == 0.0:
+            self.mask = None
+            self.outputs = X
+            return X
+        keep = self.rng.random(X.shape) >= self.rate
+        self.mask = keep * (1.0 / (1.0 - self.rate))
+        self.outputs = X * self.mask
+        return self.outputs
+
+    def backward(self, dY):
+        self.grad_output = dY
+        return dY if self.mask is None else dY * self.mask
+
+    def get_config(self):
+        return {"name": self.name, "rate": self.rate}
+
+
+class BatchNorm(Layer):
+    """Batch normalisation (Keras's BatchNormalization): y = gamma * (x - mean) / sqrt(var + eps) + beta.
+
+    In training it uses the batch's mean and (biased) variance and moves the moving statistics:
+    moving = momentum * moving + (1 - momentum) * batch. In inference it uses the moving ones.
+    Weights in Keras order: gamma, beta, moving_mean, moving_variance.
+    """
+
+    kind = "batch_norm"
+
+    def __init__(self, momentum: float = 0.99, epsilon: float = 1e-3, name: str | None = None):
+        super().__init__(name)
+        if not 0.0 <= momentum < 1.0:
+            raise ValueError(f"BatchNorm momentum must be in [0, 1). Received: momentum={momentum!r}")
+        if not epsilon > 0.0:
+            raise ValueError(f"BatchNorm epsilon must be > 0. Received: epsilon={epsilon!r}")
+        self.momentum, self.epsilon = float(momentum), float(epsilon)
+        self.moving_mean = self.moving_variance = None
+        self._x_hat = self._inv_std = None
+
+    def build(self, input_dim):
+        super().build(input_dim)
+        self.param_shapes = {"gamma": (self.input_dim,), "beta": (self.input_dim,)}
+        self.moving_mean = np.zeros(self.input_dim)
+        self.moving_variance = np.ones(self.input_dim)
+        return self.output_dim
+
+    def initialize(self, rng):
+        self.params["gamma"][...] = 1.0
+        self.params["beta"][...] = 0.0
+        self.moving_mean[...] = 0.0
+        self.moving_variance[...] = 1.0
+
+    def forward(self, X, training=False):
+        self.inputs = X
+        if training:
+            mean, variance = X.mean(axis=0), X.var(axis=0)
+            self.moving_mean *= self.momentum
+            self.moving_mean += (1.0 - self.momentum) * mean
+            self.moving_variance *= self.momentum
+            self.moving_variance += (1.0 - self.momentum) * variance
+        else:
+            mean, variance = self.moving_mean, self.moving_variance
+        self._inv_std = 1.0 / np.sqrt(variance + self.epsilon)
+        self._x_hat = (X - mean) * self._inv_std
+        self.outputs = self._x_hat * self.params["gamma"] + self.params["beta"]
+        return self.outputs
+
+    def backward(self, dY):
+        """Gradient of the training-mode transform, batch statistics included."""
+        self.grad_output = dY
+        x_hat = self._x_hat
+        np.sum(dY * x_hat, axis=0, out=self.grads["gamma"])
+        np.sum(dY, axis=0, out=self.grads["beta"])
+        if not self.needs_input_grad:
+            return None
+        d_x_hat = dY * self.params["gamma"]
+        return self._inv_std * (
+            d_x_hat - d_x_hat.mean(axis=0) - x_hat * (d_x_hat * x_hat).mean(axis=0)
+        )
+
+    def get_weights(self):
+        return super().get_weights() + [self.moving_mean.copy(), self.moving_variance.copy()]
+
+    def weight_shapes(self):
+        return super().weight_shapes() + [(self.input_dim,), (self.input_dim,)]
+
+    def set_weights(self, weights):
+        super().set_weights(weights[:2])
+        np.copyto(self.moving_mean, weights[2])
+        np.copyto(self.moving_variance, weights[3])
+
+    def get_config(self):
+        return {"name": self.name, "momentum": self.momentum, "epsilon": self.epsilon}
+
+
+LAYERS = {cls.__name__: cls for cls in (Dense, Activation, Dropout, BatchNorm)}
+
+
+def from_config(class_name: str, config: dict) -> Layer:
+    """Rebuild a layer from its class name and `get_config()` output."""
+    if class_name not in LAYERS:
+        raise ValueError(f"Unknown layer class. Expected one of: {', '.join(LAYERS)}. "
+                         f"Received: class_name={class_name!r}")
+    return LAYERS[class_name](**config)

@@ -1,0 +1,394 @@
+"""Sequential: a stack of layers trained as one, with Keras's API and a flat parameter buffer.
+
+    model = Sequential([Dense(8, activation="relu"), Dense(1, activation="sigmoid")],
+                       input_dim=2, seed=0)
+    model.compile(optimizer=Adam(learning_rate=0.01), loss="binary_crossentropy")
+    loss = model.train_on_batch(X, y)   # one step; the batch loss before it
+    history = model.fit(X, y, epochs=100, batch_size=10)
+
+All parameters live in one flat float64 vector `model.flat_params`, and their gradients in
+`model.flat_grads`; each layer's arrays are views into them. The seed feeds three independent
+random streams: initial weights, the order of mini-batches, and dropout masks, so two models
+with the same seed draw the same batches even when their layers differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from . import losses
+from . import optimizers as optimizers_module
+from .history import Callback, History
+from .layers import Dense, Dropout, Layer, from_config
+
+PREDICT_CHUNK = 8192  # rows per forward pass in predict(), which bounds its memory
+
+
+class Sequential:
+    """A linear stack of layers. Built as soon as `input_dim` is known (at construction or on `build`)."""
+
+    def __init__(self, layers: Sequence[Layer] | None = None, input_dim: int | None = None,
+                 seed: int | None = None, name: str = "sequential"):
+        self.layers: list[Layer] = []
+        self.name = name
+        self.seed = seed
+        self.input_dim: int | None = None
+        self.optimizer: optimizers_module.Optimizer | None = None
+        self.loss: losses.Loss | None = None
+        self.stop_training = False
+        self.built = False
+        self._fused = False
+        self._penalty_key = None
+        for layer in layers or ():
+            self.add(layer)
+        if input_dim is not None:
+            self.build(input_dim)
+
+    # -- construction -------------------------------------------------------------------------
+    def add(self, layer: Layer) -> None:
+        if not isinstance(layer, Layer):
+            raise TypeError(f"Sequential expects Layer instances. Received: layer={layer!r}")
+        if self.built:
+            raise RuntimeError("Cannot add a layer to a built model; build a new Sequential instead.")
+        self.layers.append(layer)
+
+    def build(self, input_dim: int) -> None:
+        """Fix shapes, allocate the flat buffers, bind layer views and draw initial weights."""
+        if isinstance(input_dim, bool) or not isinstance(input_dim, int | np.integer) or input_dim < 1:
+            raise ValueError(f"input_dim must be a positive integer. Received: input_dim={input_dim!r}")
+        if not self.layers:
+            raise ValueError("A Sequential model needs at least one layer. Received: layers=[]")
+        self.input_dim = int(input_dim)
+        width, counts = self.input_dim, {}
+        for layer in self.layers:
+            if layer.name is None:
+                counts[layer.kind] = counts.get(layer.kind, -1) + 1
+                layer.name = f"{layer.kind}_{counts[layer.kind]}"
+            width = layer.build(width)
+        self.output_dim = width
+        sizes = [int(np.prod(s)) for layer in self.layers for s in layer.param_shapes.values()]
+        self.flat_params = np.zeros(sum(sizes))
+        self.flat_grads = np.zeros(sum(sizes))
+        offset = 0
+        for layer in self.layers:
+            params, grads = {}, {}
+            for key, shape in layer.param_shapes.items():
+                size = int(np.prod(shape))
+                params[key] = self.flat_params[offset:offset + size].reshape(shape)
+                grads[key] = self.flat_grads[offset:offset + size].reshape(shape)
+                offset += size
+            layer.bind(params, grads)
+        for index, layer in enumerate(self.layers):
+            layer.needs_input_grad = index > 0
+        self.built = True
+        self.reset()
+
+    def reset(self) -> None:
+        """Redraw the initial weights and restart every random stream from the seed.
+
+        The same seed gives the same initial weights, batch order and dropout masks.
+        """
+        init_stream, shuffle_stream, dropout_stream = np.random.SeedSequence(self.seed).spawn(3)
+        init_rng = np.random.default_rng(init_stream)
+        for layer in self.layers:
+            layer.initialize(init_rng)
+        self.shuffle_rng = np.random.default_rng(shuffle_stream)
+        dropout_rng = np.random.default_rng(dropout_stream)
+        for layer in self.layers:
+            if isinstance(layer, Dropout):
+                layer.rng = dropout_rng
+        if self.optimizer is not None:
+            self.optimizer.reset()
+
+    def compile(self, optimizer="rmsprop", loss=None) -> None:
+        """Choose the optimizer (name or instance) and the loss (name or instance)."""
+        if loss is None:
+            raise ValueError(f"compile needs a loss. Expected one of: {', '.join(losses.LOSSES.names())}. "
+                             "Received: loss=None")
+        self.optimizer = optimizers_module.get(optimizer)
+        self.loss = losses.get(loss)
+        last = self.layers[-1]
+        output_activation = getattr(getattr(last, "activation", None), "name", None)
+        self._fused = isinstance(last, Dense) and output_activation == self.loss.fused_activation
+
+    def _require(self, compiled: bool = False) -> None:
+        if not self.built:
+            raise RuntimeError("The model is not built: pass input_dim to Sequential(...) or call build().")
+        if compiled and self.optimizer is None:
+            raise RuntimeError("The model is not compiled: call compile(optimizer=..., loss=...) first.")
+
+    # -- computation ----------------------------------------------------------------------------
+    def _inputs(self, X) -> np.ndarray:
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.input_dim:
+            raise ValueError(f"Expected inputs of shape (n, {self.input_dim}). Received: X.shape={X.shape}")
+        return X
+
+    def _targets(self, X: np.ndarray, y) -> np.ndarray:
+        Y = losses.prepare_targets(self.loss, y, self.output_dim)
+        if Y.shape[0] != X.shape[0]:
+            raise ValueError(f"X and y have different numbers of rows. Received: X.shape={X.shape}, "
+                             f"y.shape={np.shape(y)}")
+        return Y
+
+    def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
+        """Run all layers; the result is a buffer the next pass overwrites (copy it to keep it)."""
+        for layer in self.layers:
+            X = layer.forward(X, training)
+        return X
+
+    def backward_from_loss(self, Y: np.ndarray) -> None:
+        """Backpropagate the loss of the last forward pass into every layer's `grads`."""
+        last = self.layers[-1]
+        if self._fused:
+            grad = last.backward_z(self.loss.fused_gradient(Y, last.a, out=last.buffers(Y.shape[0]).dz))
+        else:
+            grad = last.backward(self.loss.gradient(Y, last.outputs))
+        for layer in reversed(self.layers[:-1]):
+            grad = layer.backward(grad)
+
+    def data_loss(self, Y: np.ndarray) -> float:
+        """The loss of the last forward pass against prepared targets Y, without penalties."""
+        last = self.layers[-1]
+        if self._fused:
+            return self.loss.fused_value(Y, last.z)
+        return self.loss(Y, last.outputs)
+
+    def _loss_and_gradients(self, X: np.ndarray, Y: np.ndarray) -> float:
+        """Training-mode forward and backward pass; fills `flat_grads`, returns the loss with penalties."""
+        self.forward(X, training=True)
+        loss = self.data_loss(Y)
+        self.backward_from_loss(Y)
+        return loss + self._apply_penalties()
+
+    def _step(self, X: np.ndarray, Y: np.ndarray) -> float:
+        """Gradients and one optimizer step on a validated batch; the loss before the step."""
+        loss = self._loss_and_gradients(X, Y)
+        self.optimizer.apply(self.flat_params, self.flat_grads)
+        return loss
+
+    def compute_gradients(self, X, y) -> tuple[float, np.ndarray]:
+        """The training-mode loss on (X, y) and a copy of its gradient (flat, as `flat_params`),
+        exactly as `train_on_batch` computes them, without taking a step."""
+        self._require(compiled=True)
+        X = self._inputs(X)
+        loss = self._loss_and_gradients(X, self._targets(X, y))
+        return loss, self.flat_grads.copy()
+
+    def train_on_batch(self, X, y) -> float:
+        """One optimizer step on the batch (X, y); returns the batch loss (with penalties) before it."""
+        self._require(compiled=True)
+        X = self._inputs(X)
+        return self._step(X, self._targets(X, y))
+
+    def predict(self, X) -> np.ndarray:
+        """Outputs (n, output_dim) in inference mode: no dropout, batch norm uses moving statistics."""
+        self._require()
+        X = self._inputs(X)
+        out = np.empty((X.shape[0], self.output_dim))
+        for start in range(0, X.shape[0], PREDICT_CHUNK):
+            out[start:start + PREDICT_CHUNK] = self.forward(X[start:start + PREDICT_CHUNK], training=False)
+        return out
+
+    def evaluate(self, X, y) -> float:
+        """The loss on (X, y) in inference mode, penalties included (as Keras's evaluate)."""
+        self._require(compiled=True)
+        X = self._inputs(X)
+        Y = self._targets(X, y)
+        total = 0.0
+        for start in range(0, X.shape[0], PREDICT_CHUNK):
+            self.forward(X[start:start + PREDICT_CHUNK], training=False)
+            rows = min(PREDICT_CHUNK, X.shape[0] - start)
+            total += self.data_loss(Y[start:start + PREDICT_CHUNK]) * rows
+        return total / max(1, X.shape[0]) + self.penalty()
+
+    # -- regularization -----------------------------------------------------------------------
+    def _penalty_vectors(self):
+        """Per-parameter L1 and L2 rates over the flat buffer, rebuilt when a regularizer changes."""
+        key = tuple(getattr(layer, "kernel_regularizer", None) for layer in self.layers)
+        if key != self._penalty_key:
+            self._penalty_key = key
+            l1, l2 = np.zeros_like(self.flat_params), np.zeros_like(self.flat_params)
+            for layer, regularizer in zip(self.layers, key, strict=True):
+                if regularizer is not None:
+                    kernel_slice = _slice_of(self.flat_params, layer.params["kernel"])
+                    l1[kernel_slice], l2[kernel_slice] = regularizer.l1, regularizer.l2
+            self._l1 = l1 if l1.any() else None
+            self._l2_twice = 2.0 * l2 if l2.any() else None
+        return self._l1, self._l2_twice
+
+    def penalty(self) -> float:
+        """Sum of every kernel regularizer's penalty at the current weights."""
+        l1, l2_twice = self._penalty_vectors()
+        total = 0.0
+        if l1 is not None:
+            total += float(np.dot(l1, np.abs(self.flat_params)))
+        if l2_twice is not None:
+            total += 0.5 * float(np.dot(l2_twice, self.flat_params * self.flat_params))
+        return total
+
+    def _apply_penalties(self) -> float:
+        """Add the penalties' gradients to `flat_grads`; return the penalty."""
+        l1, l2_twice = self._penalty_vectors()
+        total = 0.0
+        if l1 is not None:
+            total += float(np.dot(l1, np.abs(self.flat_params)))
+            self.flat_grads += l1 * np.sign(self.flat_params)
+        if l2_twice is not None:
+            gradient = l2_twice * self.flat_params
+            total += 0.5 * float(np.dot(gradient, self.flat_params))
+            self.flat_grads += gradient
+        return total
+
+    # -- training loop --------------------------------------------------------------------------
+    def fit(self, X, y, epochs: int = 1, batch_size: int | None = 32, shuffle: bool = True,
+            validation_data=None, callbacks: Sequence[Callback] | None = None, verbose: int = 0) -> History:
+        """Train for `epochs` passes over (X, y) in mini-batches.
+
+        The set is reshuffled every epoch (from the model's shuffle stream) and the last partial
+        batch is used as it is. The epoch's "loss" is the mean of its batch losses weighted by
+        batch size; "val_loss" is `evaluate` on validation_data at the epoch's end.
+        """
+        self._require(compiled=True)
+        X = self._inputs(X)
+        Y = self._targets(X, y)
+        n = X.shape[0]
+        if n == 0:
+            raise ValueError("fit needs at least one sample. Received: X.shape=(0, ...)")
+        batch_size = n if batch_size is None else batch_size
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer. Received: batch_size={batch_size!r}")
+        if validation_data is not None:
+            X_val = self._inputs(validation_data[0])
+            y_val = validation_data[1]
+        history = History()
+        callbacks = list(callbacks or ())
+        self.stop_training = False
+        for callback in callbacks:
+            callback.set_model(self)
+            callback.on_train_begin()
+        for epoch in range(epochs):
+            logs = {"loss": self.train_epoch(X, Y, batch_size, shuffle)}
+            if validation_data is not None:
+                logs["val_loss"] = self.evaluate(X_val, y_val)
+            history.record(epoch, logs)
+            if verbose:
+                print(f"Epoch {epoch + 1}/{epochs} " + " ".join(f"{k}={v:.4g}" for k, v in logs.items()))
+            for callback in callbacks:
+                callback.on_epoch_end(epoch, logs)
+            if self.stop_training:
+                break
+        for callback in callbacks:
+            callback.on_train_end()
+        return history
+
+    def train_epoch(self, X: np.ndarray, Y: np.ndarray, batch_size: int, shuffle: bool = True) -> float:
+        """One pass over validated inputs X and prepared targets Y; the size-weighted mean batch loss."""
+        n = X.shape[0]
+        if shuffle:
+            order = self.shuffle_rng.permutation(n)
+            X, Y = X[order], Y[order]
+        total = 0.0
+        for start in range(0, n, batch_size):
+            stop = min(start + batch_size, n)
+            total += self._step(X[start:stop], Y[start:stop]) * (stop - start)
+        return total / n
+
+    # -- weights and config -------------------------------------------------------------------
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of all weights, in Keras order (Dense: kernel, bias; BatchNorm: gamma, beta,
+        moving_mean, moving_variance)."""
+        self._require()
+        return [w for layer in self.layers for w in layer.get_weights()]
+
+    def weight_shapes(self) -> list[tuple[int, ...]]:
+        return [s for layer in self.layers for s in layer.weight_shapes()]
+
+    def set_weights(self, weights: Sequence[np.ndarray]) -> None:
+        """Load weights given in `get_weights` order; shapes are checked before anything changes."""
+        self._require()
+        expected = self.weight_shapes()
+        if len(weights) != len(expected):
+            raise ValueError(f"Expected {len(expected)} weight arrays for this model. "
+                             f"Received: {len(weights)} arrays")
+        arrays = [np.asarray(w, dtype=np.float64) for w in weights]
+        for index, (array, shape) in enumerate(zip(arrays, expected, strict=True)):
+            if array.shape != tuple(shape):
+                raise ValueError(f"Weight {index} should have shape {tuple(shape)}. "
+                                 f"Received: shape={array.shape}")
+            if not np.all(np.isfinite(array)):
+                raise ValueError(f"Weight {index} contains NaN or infinite values.")
+        position = 0
+        for layer in self.layers:
+            count = len(layer.weight_shapes())
+            layer.set_weights(arrays[position:position + count])
+            position += count
+
+    def count_params(self) -> int:
+        return int(self.flat_params.size) if self.built else 0
+
+    def get_config(self) -> dict:
+        """A JSON-able description: layers, input_dim, seed, and optimizer and loss when compiled."""
+        config = {
+            "name": self.name, "input_dim": self.input_dim, "seed": self.seed,
+            "layers": [{"class_name": type(layer).__name__, "config": layer.get_config()}
+                       for layer in self.layers],
+        }
+        if self.optimizer is not None:
+            config["optimizer"] = self.optimizer.get_config()
+            config["loss"] = self.loss.get_config()
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict) -> Sequential:
+        """Rebuild (and compile, when the config has an optimizer) a model from `get_config()`."""
+        layers = [from_config(entry["class_name"], entry["config"]) for entry in config["layers"]]
+        model = cls(layers, input_dim=config.get("input_dim"), seed=config.get("seed"),
+                    name=config.get("name", "sequential"))
+        if "optimizer" in config:
+            model.compile(optimizers_module.from_config(config["optimizer"]), losses.get(config["loss"]))
+        return model
+
+    def save_weights(self, path) -> None:
+        """Write the weights to an .npz file (arrays only, no pickled objects)."""
+        np.savez(path, **{f"w{index:03d}": w for index, w in enumerate(self.get_weights())})
+
+    def load_weights(self, path) -> None:
+        """Read weights written by `save_weights` (with allow_pickle=False) and check their shapes."""
+        with np.load(path, allow_pickle=False) as archive:
+            names = sorted(archive.files)
+            expected = [f"w{index:03d}" for index in range(len(names))]
+            if names != expected:
+                raise ValueError("Not a weights file written by save_weights: expected arrays "
+                                 f"{expected[:3]}... Received: {names[:5]}")
+            self.set_weights([archive[name] for name in names])
+
+    def summary(self) -> str:
+        """A text table of layers, output shapes and parameter counts."""
+        self._require()
+        rows = [("Layer (type)", "Output shape", "Param #")]
+        for layer in self.layers:
+            detail = getattr(getattr(layer, "activation", None), "name", None)
+            label = f"{layer.name} ({type(layer).__name__}{', ' + detail if detail else ''})"
+            count = sum(int(np.prod(s)) for s in layer.weight_shapes())
+            rows.append((label, f"(None, {layer.output_dim})", str(count)))
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        rule = "-" * (sum(widths) + 4)
+        lines = [f'Model: "{self.name}"', rule]
+        lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows[:1]]
+        lines.append(rule)
+        lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows[1:]]
+        lines.append(rule)
+        trainable = self.count_params()
+        total = sum(int(np.prod(s)) for s in self.weight_shapes())
+        lines += [f"Total params: {total}", f"Trainable params: {trainable}",
+                  f"Non-trainable params: {total - trainable}"]
+        return "\n".join(lines)
+
+
+def _slice_of(flat: np.ndarray, view: np.ndarray) -> slice:
+    """The slice of `flat` that the view occupies."""
+    start = (view.__array_interface__["data"][0] - flat.__array_interface__["data"][0]) // flat.itemsize
+    return slice(start, start + view.size)

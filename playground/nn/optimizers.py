@@ -1,0 +1,329 @@
+"""Optimizers with Keras's argument names and defaults and torch.optim's documented update rules.
+
+An optimizer updates one flat parameter vector from one flat gradient vector of the same size
+(the model keeps every layer's parameters as views into such a buffer), so a step is a handful
+of vectorised NumPy calls whatever the network's depth. It owns only its slot state (moments,
+accumulators), created on the first step; hyperparameters are plain attributes that may be
+changed between steps without touching that state.
+
+Every optimizer accepts:
+- learning_rate: a float or a schedule (`playground.nn.schedules`), evaluated at the step count
+  before the update (0 for the first step), as Keras does;
+- weight_decay: torch's coupled form, g <- g + weight_decay * theta (AdamW: decoupled,
+  theta <- theta - lr * weight_decay * theta);
+- clipnorm: clip the global gradient norm, as torch.nn.utils.clip_grad_norm_ does:
+  g <- g * clipnorm / (||g|| + 1e-6) when that factor is below 1. (This is Keras's
+  `global_clipnorm`; Keras's own `clipnorm` clips each variable separately.)
+The gradient vector passed in is clipped and decayed in place.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .registry import Registry
+from .schedules import Schedule
+
+OPTIMIZERS = Registry("optimizer")
+
+# Slots whose entries fall below this are flushed to zero every FLUSH_EVERY steps. A dead unit's
+# gradient is exactly 0, so its moments decay geometrically into subnormal floats, on which
+# arithmetic is many times slower. At 1e-200 a moment's effect on any update is below float64
+# resolution by more than 100 orders of magnitude, so the flush changes no result.
+FLUSH_BELOW = 1e-200
+FLUSH_EVERY = 256
+
+
+def _check(name: str, value, low: float, high: float, low_open: bool = False) -> float:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if ok:
+        ok = (value > low if low_open else value >= low) and value <= high
+    if not ok:
+        bracket = "(" if low_open else "["
+        raise ValueError(f"{name} must be a number in {bracket}{low}, {high}]. Received: {name}={value!r}")
+    return float(value)
+
+
+class Optimizer:
+    """Base class: learning rate (float or schedule), weight decay, global-norm clipping, slots."""
+
+    name = ""
+    slot_names: tuple[str, ...] = ()
+
+    def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None):
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.clipnorm = clipnorm
+        self.iterations = 0
+        self.slots: dict[str, np.ndarray] = {}
+        self.last_step: np.ndarray | None = None  # the step subtracted from theta by the last update
+        self._validate_common()
+
+    def _validate_common(self):
+        if not isinstance(self.learning_rate, Schedule):
+            self.learning_rate = _check("learning_rate", self.learning_rate, 0.0, 1e6, low_open=True)
+        if self.weight_decay is not None:
+            self.weight_decay = _check("weight_decay", self.weight_decay, 0.0, 1e6)
+        if self.clipnorm is not None:
+            self.clipnorm = _check("clipnorm", self.clipnorm, 0.0, math.inf, low_open=True)
+
+    @property
+    def current_learning_rate(self) -> float:
+        """The learning rate the next step will use."""
+        lr = self.learning_rate
+        return lr(self.iterations) if isinstance(lr, Schedule) else lr
+
+    def build(self, size: int) -> None:
+        """Create zeroed slots for `size` parameters (called by the first `apply`)."""
+        self.slots = {name: np.zeros(size) for name in self.slot_names}
+        self.last_step = np.zeros(size)
+        self._scratch = np.zeros(size)
+
+    def reset(self) -> None:
+        """Forget all slot state and the step count, as a freshly built optimizer."""
+        self.slots = {}
+        self.last_step = None
+        self.iterations = 0
+
+    def apply(self, params: np.ndarray, grads: np.ndarray) -> None:
+        """One update of the flat vector `params` (in place) from the flat gradient `grads`."""
+        if self.last_step is None or self.last_step.shape != params.shape:
+            self.build(params.shape[0])
+        if self.clipnorm is not None:
+            norm = math.sqrt(float(np.dot(grads, grads)))
+            coefficient = self.clipnorm / (norm + 1e-6)
+            if coefficient < 1.0:
+                grads *= coefficient
+        lr = self.current_learning_rate
+        self.iterations += 1
+        self._update(params, grads, lr)
+        if self.slots and self.iterations % FLUSH_EVERY == 0:
+            for slot in self.slots.values():
+                np.copyto(slot, 0.0, where=np.abs(slot) < FLUSH_BELOW)
+
+    def _decay_gradient(self, params, grads):
+        """torch's coupled weight decay: g <- g + weight_decay * theta."""
+        if self.weight_decay:
+            np.multiply(params, self.weight_decay, out=self._scratch)
+            grads += self._scratch
+
+    def _update(self, params, grads, lr) -> None:
+        raise NotImplementedError
+
+    def get_config(self) -> dict:
+        lr = self.learning_rate
+        config = {"name": self.name, "learning_rate": lr.get_config() if isinstance(lr, Schedule) else lr}
+        config.update({k: getattr(self, k) for k in self._hyperparameters()})
+        config.update(weight_decay=self.weight_decay, clipnorm=self.clipnorm)
+        return config
+
+    def _hyperparameters(self) -> tuple[str, ...]:
+        return ()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.get_config()})"
+
+
+@OPTIMIZERS.register("sgd")
+class SGD(Optimizer):
+    """b <- momentum * b + g; g <- g + momentum * b if nesterov else b; theta <- theta - lr * g."""
+
+    name = "sgd"
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None, clipnorm=None):
+        super().__init__(learning_rate, weight_decay, clipnorm)
+        self.momentum = _check("momentum", momentum, 0.0, 1.0)
+        if nesterov and self.momentum == 0:
+            raise ValueError("nesterov needs momentum > 0. Received: momentum=0.0, nesterov=True")
+        self.nesterov = bool(nesterov)
+
+    def _hyperparameters(self):
+        return ("momentum", "nesterov")
+
+    def _update(self, params, grads, lr):
+        self._decay_gradient(params, grads)
+        step = self.last_step
+        if self.momentum:
+            if "momentum" not in self.slots:
+                # torch starts the buffer at the first gradient (b = g), which equals momentum * 0 + g.
+                self.slots["momentum"] = np.zeros_like(params)
+            buffer = self.slots["momentum"]
+            buffer *= self.momentum
+            buffer += grads
+            if self.nesterov:
+                np.multiply(buffer, self.momentum, out=step)
+                step += grads
+                step *= lr
+            else:
+                np.multiply(buffer, lr, out=step)
+        else:
+            np.multiply(grads, lr, out=step)
+        params -= step
+
+
+@OPTIMIZERS.register("rmsprop")
+class RMSprop(Optimizer):
+    """v <- rho v + (1 - rho) g^2; theta <- theta - lr g / (sqrt(v) + epsilon) (epsilon after the root).
+
+    centered subtracts the squared running mean of g inside the root; momentum > 0 accumulates
+    b <- momentum b + g / (sqrt(v) + epsilon) and steps by lr * b, as torch.optim.RMSprop.
+    """
+
+    name = "rmsprop"
+    slot_names = ("square_avg",)
+
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,
+                 weight_decay=None, clipnorm=None):
+        super().__init__(learning_rate, weight_decay, clipnorm)
+        self.rho = _check("rho", rho, 0.0, 1.0)
+        self.momentum = _check("momentum", momentum, 0.0, 1.0)
+        self.epsilon = _check("epsilon", epsilon, 0.0, 1.0, low_open=True)
+        self.centered = bool(centered)
+
+    def _hyperparameters(self):
+        return ("rho", "momentum", "epsilon", "centered")
+
+    def _update(self, params, grads, lr):
+        self._decay_gradient(params, grads)
+        square_avg, step, scratch = self.slots["square_avg"], self.last_step, self._scratch
+        np.multiply(grads, grads, out=scratch)
+        scratch *= 1.0 - self.rho
+        square_avg *= self.rho
+        square_avg += scratch
+        if self.centered:
+            grad_avg = self.slots.setdefault("grad_avg", np.zeros_like(params))
+            grad_avg *= self.rho
+            grad_avg += (1.0 - self.rho) * grads
+            np.subtract(square_avg, grad_avg * grad_avg, out=scratch)
+            np.sqrt(scratch, out=scratch)
+        else:
+            np.sqrt(square_avg, out=scratch)
+        scratch += self.epsilon
+        np.divide(grads, scratch, out=step)
+        if self.momentum:
+            buffer = self.slots.setdefault("momentum", np.zeros_like(params))
+            buffer *= self.momentum
+            buffer += step
+            np.multiply(buffer, lr, out=step)
+        else:
+            step *= lr
+        params -= step
+
+
+@OPTIMIZERS.register("adam")
+class Adam(Optimizer):
+    """m <- b1 m + (1 - b1) g; v <- b2 v + (1 - b2) g^2;
+    theta <- theta - lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + epsilon)   (torch.optim.Adam).
+
+    With amsgrad, v is replaced in the denominator by its running maximum.
+    """
+
+    name = "adam"
+    slot_names = ("m", "v")
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,
+                 weight_decay=None, clipnorm=None):
+        super().__init__(learning_rate, weight_decay, clipnorm)
+        self.beta_1 = _check("beta_1", beta_1, 0.0, 1.0)
+        self.beta_2 = _check("beta_2", beta_2, 0.0, 1.0)
+        self.epsilon = _check("epsilon", epsilon, 0.0, 1.0, low_open=True)
+        self.amsgrad = bool(amsgrad)
+
+    def _hyperparameters(self):
+        return ("beta_1", "beta_2", "epsilon", "amsgrad")
+
+    def _update(self, params, grads, lr):
+        self._decay_gradient(params, grads)
+        self._adam_step(params, grads, lr)
+
+    def _adam_step(self, params, grads, lr):
+        m, v, step, scratch = self.slots["m"], self.slots["v"], self.last_step, self._scratch
+        t = self.iterations
+        m *= self.beta_1
+        np.multiply(grads, 1.0 - self.beta_1, out=scratch)
+        m += scratch
+        v *= self.beta_2
+        np.multiply(grads, grads, out=scratch)
+        scratch *= 1.0 - self.beta_2
+        v += scratch
+        if self.amsgrad:
+            v_max = self.slots.setdefault("v_max", np.zeros_like(params))
+            np.maximum(v_max, v, out=v_max)
+            v = v_max
+        np.sqrt(v, out=scratch)
+        scratch *= 1.0 / math.sqrt(1.0 - self.beta_2**t)
+        scratch += self.epsilon
+        np.divide(m, scratch, out=step)
+        step *= lr / (1.0 - self.beta_1**t)
+        params -= step
+
+
+@OPTIMIZERS.register("adamw")
+class AdamW(Adam):
+    """Adam with decoupled weight decay: theta <- theta - lr * weight_decay * theta, then Adam's step
+    (torch.optim.AdamW; Keras 3's default weight_decay 0.004)."""
+
+    name = "adamw"
+
+    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 amsgrad=False, clipnorm=None):
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad, weight_decay, clipnorm)
+
+    def _update(self, params, grads, lr):
+        if self.weight_decay:
+            params *= 1.0 - lr * self.weight_decay
+        self._adam_step(params, grads, lr)
+
+
+@OPTIMIZERS.register("adagrad")
+class Adagrad(Optimizer):
+    """s <- s + g^2; theta <- theta - lr * g / (sqrt(s) + epsilon), s starting at
+    initial_accumulator_value (Keras's default 0.1; torch's is 0)."""
+
+    name = "adagrad"
+    slot_names = ("accumulator",)
+
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
+                 weight_decay=None, clipnorm=None):
+        super().__init__(learning_rate, weight_decay, clipnorm)
+        self.initial_accumulator_value = _check("initial_accumulator_value", initial_accumulator_value,
+                                                0.0, 1e6)
+        self.epsilon = _check("epsilon", epsilon, 0.0, 1.0, low_open=True)
+
+    def _hyperparameters(self):
+        return ("initial_accumulator_value", "epsilon")
+
+    def build(self, size):
+        super().build(size)
+        self.slots["accumulator"].fill(self.initial_accumulator_value)
+
+    def _update(self, params, grads, lr):
+        self._decay_gradient(params, grads)
+        accumulator, step, scratch = self.slots["accumulator"], self.last_step, self._scratch
+        np.multiply(grads, grads, out=scratch)
+        accumulator += scratch
+        np.sqrt(accumulator, out=scratch)
+        scratch += self.epsilon
+        np.divide(grads, scratch, out=step)
+        step *= lr
+        params -= step
+
+
+def get(spec, **kwargs) -> Optimizer:
+    """An Optimizer from a registered name (with keyword arguments) or an Optimizer instance."""
+    return OPTIMIZERS.get(spec, base=Optimizer, **kwargs)
+
+
+def from_config(config: dict) -> Optimizer:
+    """Rebuild an optimizer from `get_config()` output (without its slot state)."""
+    from . import schedules
+
+    config = dict(config)
+    name = config.pop("name")
+    lr = config.get("learning_rate")
+    if isinstance(lr, dict):
+        lr = dict(lr)
+        config["learning_rate"] = schedules.get(lr.pop("name"), **lr)
+    return get(name, **config)
