@@ -215,3 +215,12 @@ def test_whole_network_gradient_through_unfused_outputs(loss_name, output):
         model.compile("sgd", loss_name)
         model._fused = False
     check_network(model, loss_name)
+
+
+def test_batch_norm_gradients_in_inference_mode_use_the_moving_statistics():
+    layer = built(BatchNorm(), 3)
+    layer.moving_mean[...] = [0.5, -1.0, 2.0]
+    layer.moving_variance[...] = [2.0, 0.5, 1.5]
+    layer.params["gamma"][...] = [0.5, 1.5, -2.0]
+    X = np.random.default_rng(15).normal(size=(6, 3))
+    check_layer(layer, X, lambda: layer.forward(X, training=False))

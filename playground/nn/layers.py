@@ -278,6 +278,7 @@ class BatchNorm(Layer):
         self.momentum, self.epsilon = float(momentum), float(epsilon)
         self.moving_mean = self.moving_variance = None
         self._x_hat = self._inv_std = None
+        self._training = True
 
     def build(self, input_dim):
         super().build(input_dim)
@@ -294,6 +295,7 @@ class BatchNorm(Layer):
 
     def forward(self, X, training=False):
         self.inputs = X
+        self._training = training
         if training:
             mean, variance = X.mean(axis=0), X.var(axis=0)
             self.moving_mean *= self.momentum
@@ -308,7 +310,8 @@ class BatchNorm(Layer):
         return self.outputs
 
     def backward(self, dY):
-        """Gradient of the training-mode transform, batch statistics included."""
+        """Gradient of the last forward pass: through the batch statistics after a training pass,
+        through the fixed moving statistics after an inference pass (as the diagnostics use)."""
         self.grad_output = dY
         x_hat = self._x_hat
         np.sum(dY * x_hat, axis=0, out=self.grads["gamma"])
@@ -316,6 +319,8 @@ class BatchNorm(Layer):
         if not self.needs_input_grad:
             return None
         d_x_hat = dY * self.params["gamma"]
+        if not self._training:
+            return d_x_hat * self._inv_std
         return self._inv_std * (
             d_x_hat - d_x_hat.mean(axis=0) - x_hat * (d_x_hat * x_hat).mean(axis=0)
         )

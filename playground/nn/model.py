@@ -213,7 +213,7 @@ class Sequential:
             l1, l2 = np.zeros_like(self.flat_params), np.zeros_like(self.flat_params)
             for layer, regularizer in zip(self.layers, key, strict=True):
                 if regularizer is not None:
-                    kernel_slice = _slice_of(self.flat_params, layer.params["kernel"])
+                    kernel_slice = self.slice_of(layer.params["kernel"])
                     l1[kernel_slice], l2[kernel_slice] = regularizer.l1, regularizer.l2
             self._l1 = l1 if l1.any() else None
             self._l2_twice = 2.0 * l2 if l2.any() else None
@@ -325,6 +325,13 @@ class Sequential:
             count = len(layer.weight_shapes())
             layer.set_weights(arrays[position:position + count])
             position += count
+
+    def slice_of(self, array: np.ndarray) -> slice:
+        """Where a parameter (or gradient) array of a layer sits in the flat buffer."""
+        for flat in (self.flat_params, self.flat_grads):
+            if np.shares_memory(array, flat):
+                return _slice_of(flat, array)
+        raise ValueError("The array is not a view into this model's parameters or gradients.")
 
     def count_params(self) -> int:
         return int(self.flat_params.size) if self.built else 0

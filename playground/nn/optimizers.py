@@ -28,21 +28,26 @@ from .schedules import Schedule
 
 OPTIMIZERS = Registry("optimizer")
 
-# Slots whose entries fall below this are flushed to zero every FLUSH_EVERY steps. A dead unit's
-# gradient is exactly 0, so its moments decay geometrically into subnormal floats, on which
-# arithmetic is many times slower. At 1e-200 a moment's effect on any update is below float64
-# resolution by more than 100 orders of magnitude, so the flush changes no result.
+# A dead unit's gradient is exactly 0, so its moments decay geometrically into subnormal floats,
+# on which arithmetic is many times slower. Every FLUSH_EVERY steps, slot entries too small to
+# matter are set to 0: numerator slots (first moments, momentum) below FLUSH_BELOW, whose share of
+# any step is then below float64 resolution by over 100 orders of magnitude, and denominator slots
+# (second moments, accumulators) whose square root is below epsilon * 1e-50, negligible next to
+# the epsilon added to it. Neither flush changes a result.
 FLUSH_BELOW = 1e-200
 FLUSH_EVERY = 256
+NUMERATOR_SLOTS = ("momentum", "m", "grad_avg")
 
 
-def _check(name: str, value, low: float, high: float, low_open: bool = False) -> float:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+def _check(name: str, value, low: float, high: float, low_open: bool = False, high_open: bool = False) -> float:
+    """`value` as a float if it is a finite real number in the interval, else a ValueError."""
+    ok = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool | np.bool_)
+    ok = ok and math.isfinite(value)
     if ok:
-        ok = (value > low if low_open else value >= low) and value <= high
+        ok = (value > low if low_open else value >= low) and (value < high if high_open else value <= high)
     if not ok:
-        bracket = "(" if low_open else "["
-        raise ValueError(f"{name} must be a number in {bracket}{low}, {high}]. Received: {name}={value!r}")
+        interval = f"{'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+        raise ValueError(f"{name} must be a number in {interval}. Received: {name}={value!r}")
     return float(value)
 
 
@@ -100,8 +105,16 @@ class Optimizer:
         self.iterations += 1
         self._update(params, grads, lr)
         if self.slots and self.iterations % FLUSH_EVERY == 0:
-            for slot in self.slots.values():
+            self._flush_negligible_slots()
+
+    def _flush_negligible_slots(self) -> None:
+        """Zero slot entries too small to change any result (see FLUSH_BELOW)."""
+        epsilon = getattr(self, "epsilon", 1e-7)
+        for name, slot in self.slots.items():
+            if name in NUMERATOR_SLOTS:
                 np.copyto(slot, 0.0, where=np.abs(slot) < FLUSH_BELOW)
+            else:
+                np.copyto(slot, 0.0, where=slot < (epsilon * 1e-50) ** 2)
 
     def _decay_gradient(self, params, grads):
         """torch's coupled weight decay: g <- g + weight_decay * theta."""
@@ -197,6 +210,8 @@ class RMSprop(Optimizer):
             grad_avg *= self.rho
             grad_avg += (1.0 - self.rho) * grads
             np.subtract(square_avg, grad_avg * grad_avg, out=scratch)
+            # A variance, >= 0 in exact arithmetic; rounding can leave -1e-20 where torch gives NaN.
+            np.maximum(scratch, 0.0, out=scratch)
             np.sqrt(scratch, out=scratch)
         else:
             np.sqrt(square_avg, out=scratch)
@@ -226,8 +241,8 @@ class Adam(Optimizer):
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,
                  weight_decay=None, clipnorm=None):
         super().__init__(learning_rate, weight_decay, clipnorm)
-        self.beta_1 = _check("beta_1", beta_1, 0.0, 1.0)
-        self.beta_2 = _check("beta_2", beta_2, 0.0, 1.0)
+        self.beta_1 = _check("beta_1", beta_1, 0.0, 1.0, high_open=True)
+        self.beta_2 = _check("beta_2", beta_2, 0.0, 1.0, high_open=True)
         self.epsilon = _check("epsilon", epsilon, 0.0, 1.0, low_open=True)
         self.amsgrad = bool(amsgrad)
 

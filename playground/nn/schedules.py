@@ -13,7 +13,7 @@ SCHEDULES = Registry("schedule")
 
 
 def _positive(name: str, value) -> float:
-    if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
+    if isinstance(value, bool) or not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
         raise ValueError(f"{name} must be a finite number > 0. Received: {name}={value!r}")
     return float(value)
 
@@ -77,7 +77,7 @@ class CosineDecay(Schedule):
     def __init__(self, initial_learning_rate: float, decay_steps: int = 1000, alpha: float = 0.0):
         super().__init__(initial_learning_rate)
         self.decay_steps = _positive("decay_steps", decay_steps)
-        if not 0.0 <= alpha <= 1.0:
+        if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0.0 <= alpha <= 1.0:
             raise ValueError(f"alpha must be in [0, 1]. Received: alpha={alpha!r}")
         self.alpha = float(alpha)
 
