@@ -36,8 +36,6 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
-from sklearn.datasets import make_blobs, make_moons
-from sklearn.model_selection import train_test_split
 
 DOMAIN = (-6.0, 6.0)
 N_SAMPLES_RANGE = (50, 5000)
@@ -278,6 +276,8 @@ def _sk_seed(rng: np.random.Generator) -> int:
 
 
 def _blobs_at(rng, counts, noise, centers):
+    from sklearn.datasets import make_blobs  # imported here: importing the catalogue stays fast
+
     X, y = make_blobs(
         n_samples=counts,
         centers=centers,
@@ -307,6 +307,8 @@ def _spirals(rng, counts, noise):
 
 
 def _moons(rng, counts, noise):
+    from sklearn.datasets import make_moons
+
     X, y = make_moons(n_samples=tuple(counts), shuffle=False, noise=None)
     # sklearn's moons span [-1, 2] x [-0.5, 1]: centre them and scale by 3 into [-4.5, 4.5] x [-2.25, 2.25].
     X = (X - np.array([0.5, 0.25])) * 3.0
@@ -466,6 +468,8 @@ def split(X: np.ndarray, y: np.ndarray, train_share: float, seed: int, stratify:
         )
     if stratify and not np.issubdtype(y.dtype, np.integer):
         raise ValueError(f"Expected integer class labels `y` to stratify. Received: y.dtype={y.dtype}")
+    from sklearn.model_selection import train_test_split
+
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, train_size=train_share, random_state=seed, shuffle=True, stratify=y if stratify else None
     )
