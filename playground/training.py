@@ -1,0 +1,447 @@
+"""Training runs: a Trainer advances a run in bounded chunks and keeps its history.
+
+    trainer = Trainer(Config())
+    trainer.advance(seconds=0.05)        # whole batches until the time is up; returns promptly
+    trainer.advance(epochs=1)            # finish the current epoch (the Step button)
+    snapshot = trainer.snapshot()        # the current boundary, neuron tiles, diagnostics
+
+The Trainer owns the data (split, features standardised with training statistics only), the
+model built from the config, and a RunHistory: per-epoch loss and metric curves, and Snapshots
+taken every k epochs, k doubling whenever the store fills so a long run keeps its shape in
+bounded memory. A divergence guard stops a run whose loss or weights blow up, restoring the
+last good weights; nothing recorded is lost.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import diagnostics
+from .config import Config
+from .datasets import DOMAIN, Standardizer, make_dataset, make_features, split
+from .network import build_model, build_optimizer, hidden_layers, kernel_regularizer
+from .nn import BatchNorm, Dense, losses
+from .nn.schedules import Schedule
+
+MAX_SNAPSHOTS = 200          # snapshots kept; beyond, every other one is dropped and k doubles
+MAX_CURVE_POINTS = 20_000    # per-epoch curve points kept; beyond, every other one is dropped
+TILE_BYTES = 64 * 1024       # budget for one snapshot's neuron tiles
+MAX_TILE = 24                # neuron tile side, in grid cells
+WEIGHTS_IN_SNAPSHOTS = 20_000  # keep weights in snapshots for networks up to this many parameters
+WEIGHT_LIMIT = 1e6           # a weight beyond this magnitude counts as diverged
+GRID_LEVELS = 200            # grids are stored as uint8 0..200 (see DESIGN.md: payload size)
+
+
+# ---------------------------------------------------------------------------------------------
+# Records
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The state of a run at one epoch.
+
+    grid: (g, g) uint8 in 0..200, rows along x2 and columns along x1 over DOMAIN: the output
+    probability of class 1 (binary), the winning class's probability (multi-class, with
+    grid_class holding the class), or the prediction mapped from [-1, 1] (regression).
+    tiles: (neurons, t, t) uint8, each hidden neuron's output over a coarse grid, [-1, 1] -> 0..200.
+    """
+
+    epoch: int
+    train_loss: float
+    test_loss: float
+    train_metric: float
+    test_metric: float
+    grid: np.ndarray
+    grid_class: np.ndarray | None
+    tiles: np.ndarray
+    weights: np.ndarray | None        # flat float32 parameters (small networks only)
+    layers: list[diagnostics.LayerStats]
+    output_gradient_norm: float
+    findings: list[diagnostics.Finding]
+
+
+@dataclass
+class RunHistory:
+    """Per-epoch curves (kept in full up to MAX_CURVE_POINTS) and the snapshots of a run."""
+
+    epochs: list[int] = field(default_factory=list)
+    train_loss: list[float] = field(default_factory=list)
+    test_loss: list[float] = field(default_factory=list)
+    train_metric: list[float] = field(default_factory=list)
+    test_metric: list[float] = field(default_factory=list)
+    learning_rate: list[float] = field(default_factory=list)
+    snapshots: list[Snapshot] = field(default_factory=list)
+    snapshot_every: int = 1
+    curve_every: int = 1
+
+    def record(self, epoch: int, train_loss, test_loss, train_metric, test_metric, learning_rate) -> None:
+        if epoch % self.curve_every:
+            return
+        for name, value in (("epochs", epoch), ("train_loss", train_loss), ("test_loss", test_loss),
+                            ("train_metric", train_metric), ("test_metric", test_metric),
+                            ("learning_rate", learning_rate)):
+            getattr(self, name).append(value)
+        if len(self.epochs) > MAX_CURVE_POINTS:
+            for name in ("epochs", "train_loss", "test_loss", "train_metric", "test_metric", "learning_rate"):
+                setattr(self, name, getattr(self, name)[::2])
+            self.curve_every *= 2
+
+    def wants_snapshot(self, epoch: int) -> bool:
+        return epoch % self.snapshot_every == 0
+
+    def add_snapshot(self, snapshot: Snapshot) -> None:
+        self.snapshots.append(snapshot)
+        if len(self.snapshots) > MAX_SNAPSHOTS:
+            self.snapshot_every *= 2
+            self.snapshots = [s for s in self.snapshots if s.epoch % self.snapshot_every == 0]
+
+    @property
+    def best_epoch(self) -> int | None:
+        """The epoch of the lowest test loss."""
+        index = diagnostics.best_epoch(np.asarray(self.test_loss))
+        return None if index is None else self.epochs[index]
+
+    def nbytes(self) -> int:
+        """Memory held by the snapshots' arrays and the curves (approximate)."""
+        arrays = sum(a.nbytes for s in self.snapshots for a in (s.grid, s.grid_class, s.tiles, s.weights)
+                     if a is not None)
+        return arrays + 8 * 6 * len(self.epochs)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What applying a new config did: 'none', 'live', 'data' (new data, same weights) or 'rebuilt'."""
+
+    kind: str
+    message: str = ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Data
+
+
+@dataclass(frozen=True, eq=False)
+class RunData:
+    """The points of a run and their standardised features, plus the drawing grids' features."""
+
+    X_train: np.ndarray     # (n_train, 2) raw domain coordinates
+    X_test: np.ndarray
+    y_train: np.ndarray     # (n_train,) labels or targets
+    y_test: np.ndarray
+    F_train: np.ndarray     # (n_train, n_features) standardised
+    F_test: np.ndarray
+    standardizer: Standardizer
+
+    def features(self, X: np.ndarray, names) -> np.ndarray:
+        return self.standardizer.transform(make_features(X, names))
+
+
+def grid_points(size: int) -> np.ndarray:
+    """(size * size, 2) points of a regular grid over DOMAIN, x1 varying fastest."""
+    axis = np.linspace(*DOMAIN, size)
+    x1, x2 = np.meshgrid(axis, axis)
+    return np.column_stack([x1.ravel(), x2.ravel()])
+
+
+def make_run_data(config: Config) -> RunData:
+    data = config.data
+    info_classification = data.task == "classification"
+    X, y = make_dataset(data.dataset, data.n_samples, data.noise, data.seed, data.n_classes)
+    parts = split(X, y, data.train_share, data.seed, stratify=info_classification)
+    F_train_raw = make_features(parts.X_train, data.features)
+    standardizer = Standardizer.fit(F_train_raw)
+    return RunData(parts.X_train, parts.X_test, parts.y_train, parts.y_test,
+                   standardizer.transform(F_train_raw),
+                   standardizer.transform(make_features(parts.X_test, data.features)), standardizer)
+
+
+def to_levels(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Map values in [low, high] to uint8 0..GRID_LEVELS (clipped; NaN -> middle)."""
+    scaled = (np.nan_to_num(values, nan=(low + high) / 2) - low) * (GRID_LEVELS / (high - low))
+    return np.clip(np.rint(scaled), 0, GRID_LEVELS).astype(np.uint8)
+
+
+# ---------------------------------------------------------------------------------------------
+# The trainer
+
+
+class Trainer:
+    """Advances one training run in bounded chunks; see the module docstring."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.data = make_run_data(config)
+        self._build_network()
+
+    # -- construction -------------------------------------------------------------------------
+    def _build_network(self) -> None:
+        self.model = build_model(self.config)
+        self.hidden = hidden_layers(self.model)
+        self._restart()
+
+    def _restart(self) -> None:
+        """Epoch 0 of the current network: targets, grids, history, guard and first snapshot."""
+        loss = self.model.loss
+        units = self.model.output_dim
+        self.Y_train = losses.prepare_targets(loss, self.data.y_train, units)
+        self.Y_test = losses.prepare_targets(loss, self.data.y_test, units)
+        self._grid_features = self.data.features(grid_points(self.config.view.grid), self.config.data.features)
+        neurons = sum(layer.units for layer in self.hidden)
+        self.tile_size = max(4, min(MAX_TILE, int(math.sqrt(TILE_BYTES / max(1, neurons)))))
+        self._tile_features = self.data.features(grid_points(self.tile_size), self.config.data.features)
+        self.epoch = 0
+        self._cursor = 0          # next batch start within the current epoch's order
+        self._order = None        # (X, Y) of the current epoch in shuffled order
+        self.history = RunHistory()
+        self.status = "ready"     # ready, diverged, stopped
+        self.message = ""
+        self.signal_gains = diagnostics.signal_propagation(self.model)
+        self.dead_since = [np.full(layer.units, -1) for layer in self.hidden]
+        self._good = self._save_state()
+        self._best_state = None
+        self._record_epoch()
+
+    def reset(self) -> None:
+        """Back to the initial weights of the config's seed (the same ones every time)."""
+        self.model.reset()
+        self._restart()
+
+    def regenerate(self, seed: int) -> None:
+        """New data from a new seed; the network keeps its weights and training goes on."""
+        self.apply(self.config.replace(seed=seed))
+
+    # -- live changes -------------------------------------------------------------------------
+    def apply(self, config: Config) -> Change:
+        """Move to a new config, keeping as much of the run as the change allows."""
+        old, self.config = self.config, config
+        if config == old:
+            return Change("none")
+        data_changed = config.data != old.data
+        structure_changed = (config.network.hidden != old.network.hidden
+                             or config.network.initializer != old.network.initializer
+                             or config.data.features != old.data.features
+                             or config.output_units != old.output_units
+                             or config.loss != old.loss)
+        if data_changed:
+            self.data = make_run_data(config)
+        if structure_changed:
+            self._build_network()
+            return Change("rebuilt", "The network was rebuilt with new initial weights because its "
+                                     "structure changed.")
+        self._apply_training(old)
+        if config.network != old.network:
+            regularizer = kernel_regularizer(config.network)
+            for layer in self.model.layers:
+                if isinstance(layer, Dense):
+                    layer.kernel_regularizer = regularizer
+        if data_changed or config.view.grid != old.view.grid:
+            keep_epoch, keep_history, keep_status = self.epoch, self.history, (self.status, self.message)
+            self._restart()
+            self.epoch, self.status, self.message = keep_epoch, *keep_status
+            if data_changed:
+                keep_history.add_snapshot(self._make_snapshot())
+            self.history = keep_history
+            if data_changed:
+                return Change("data", "New data; the network keeps its weights and goes on training.")
+        return Change("live", "Applied while training; the weights and optimizer state are kept.")
+
+    def _apply_training(self, old: Config) -> None:
+        new, previous = self.config.training, old.training
+        if new == previous:
+            return
+        optimizer = self.model.optimizer
+        if new.optimizer != previous.optimizer or new.schedule != previous.schedule:
+            replacement = build_optimizer(new)
+            if new.optimizer == previous.optimizer:  # only the schedule changed: keep the moments
+                replacement.slots, replacement.iterations = optimizer.slots, optimizer.iterations
+                replacement.last_step, replacement._scratch = optimizer.last_step, getattr(optimizer, "_scratch",
+                                                                                           None)
+            self.model.optimizer = replacement
+            return
+        if isinstance(optimizer.learning_rate, Schedule):
+            optimizer.learning_rate.initial_learning_rate = new.learning_rate
+            for name, value in new.schedule_kwargs().items():
+                setattr(optimizer.learning_rate, name, float(value))
+        else:
+            optimizer.learning_rate = new.learning_rate
+        for name, value in new.optimizer_kwargs().items():
+            if name != "learning_rate":
+                setattr(optimizer, name, value)
+
+    # -- training -----------------------------------------------------------------------------
+    def advance(self, epochs: int | None = None, seconds: float | None = None) -> int:
+        """Train until `epochs` more epochs have ended or `seconds` have passed, whichever is first.
+
+        With neither, one epoch. The clock is checked after every batch, so the call returns
+        within about one optimizer step of `seconds` (an epoch may end in a later call). Returns
+        the number of epochs completed. Does nothing once the run has diverged or stopped.
+        """
+        if self.status != "ready":
+            return 0
+        if epochs is None and seconds is None:
+            epochs = 1
+        deadline = None if seconds is None else time.perf_counter() + seconds
+        target = math.inf if epochs is None else epochs
+        completed = 0
+        batch = self.config.training.batch_size
+        with np.errstate(all="ignore"):  # overflow in a diverging run is caught by the guard instead
+            while completed < target:
+                if self._order is None:
+                    order = self.model.shuffle_rng.permutation(self.Y_train.shape[0])
+                    self._order = (self.data.F_train[order], self.Y_train[order])
+                    self._batch_losses = 0.0
+                X, Y = self._order
+                start, stop = self._cursor, min(self._cursor + batch, X.shape[0])
+                self._batch_losses += self.model._step(X[start:stop], Y[start:stop]) * (stop - start)
+                self._cursor = stop
+                if stop == X.shape[0]:
+                    self._order, self._cursor = None, 0
+                    self.epoch += 1
+                    completed += 1
+                    if not self._end_epoch(self._batch_losses / X.shape[0]):
+                        break
+                if deadline is not None and time.perf_counter() >= deadline:
+                    break
+        return completed
+
+    def _end_epoch(self, mean_batch_loss: float) -> bool:
+        """Guard, record, snapshot and early stopping at an epoch's end; False stops the run."""
+        reason = self._divergence(mean_batch_loss)
+        if reason:
+            self._restore_state(self._good)
+            self.status, self.message = "diverged", reason
+            return False
+        self._record_epoch()
+        self._good = self._save_state()
+        return self._check_early_stopping()
+
+    def _divergence(self, loss: float) -> str:
+        params = self.model.flat_params
+        lr = self.model.optimizer.current_learning_rate
+        advice = (f"learning rate {lr:g} is too high for this network. Training stopped; the weights of "
+                  f"epoch {self.epoch - 1} are kept. Try a learning rate about 10x smaller, or gradient clipping.")
+        if not math.isfinite(loss):
+            return f"The loss became {'NaN' if math.isnan(loss) else 'infinite'} at epoch {self.epoch}: {advice}"
+        largest = float(np.max(np.abs(params))) if params.size else 0.0
+        if not math.isfinite(largest) or largest > WEIGHT_LIMIT:
+            return f"The weights grew past {WEIGHT_LIMIT:g} at epoch {self.epoch}: {advice}"
+        return ""
+
+    def _check_early_stopping(self) -> bool:
+        training = self.config.training
+        best = self.history.best_epoch
+        if best == self.epoch and training.early_stopping:
+            self._best_state = self._save_state()
+        if training.early_stopping and best is not None and self.epoch - best >= training.patience:
+            if self._best_state is not None:
+                self._restore_state(self._best_state)
+            self.status = "stopped"
+            self.message = (f"Early stopping: the test loss has not improved for {training.patience} epochs. "
+                            f"The weights of the best epoch ({best}) are restored.")
+            return False
+        return True
+
+    def _save_state(self):
+        norms = [(layer.moving_mean.copy(), layer.moving_variance.copy())
+                 for layer in self.model.layers if isinstance(layer, BatchNorm)]
+        return self.model.flat_params.copy(), norms
+
+    def _restore_state(self, state) -> None:
+        params, norms = state
+        self.model.flat_params[...] = params
+        for layer, (mean, variance) in zip([x for x in self.model.layers if isinstance(x, BatchNorm)], norms,
+                                           strict=True):
+            layer.moving_mean[...], layer.moving_variance[...] = mean, variance
+
+    # -- measuring ------------------------------------------------------------------------------
+    def _evaluate(self, F: np.ndarray, Y: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+        """Data loss (no penalties) and accuracy or R^2, in inference mode."""
+        if F.shape[0] == 0:
+            return math.nan, math.nan
+        output = self.model.forward(F, training=False)
+        loss = self.model.data_loss(Y)
+        if self.config.data.task == "regression":
+            total = float(np.sum((y - y.mean()) ** 2))
+            residual = float(np.sum((y - output[:, 0]) ** 2))
+            return loss, 1.0 - residual / total if total > 0 else math.nan
+        predicted = output.argmax(axis=1) if output.shape[1] > 1 else (output[:, 0] > 0.5)
+        return loss, float(np.mean(predicted == y))
+
+    def _record_epoch(self) -> None:
+        with np.errstate(all="ignore"):
+            train = self._evaluate(self.data.F_train, self.Y_train, self.data.y_train)
+            test = self._evaluate(self.data.F_test, self.Y_test, self.data.y_test)
+        self.history.record(self.epoch, train[0], test[0], train[1], test[1],
+                            self.model.optimizer.current_learning_rate)
+        if self.history.wants_snapshot(self.epoch):
+            self.history.add_snapshot(self._make_snapshot(train, test))
+
+    def snapshot(self) -> Snapshot:
+        """The current state (latest snapshot if it is of this epoch, else a fresh one)."""
+        if self.history.snapshots and self.history.snapshots[-1].epoch == self.epoch:
+            return self.history.snapshots[-1]
+        return self._make_snapshot()
+
+    def _make_snapshot(self, train=None, test=None) -> Snapshot:
+        with np.errstate(all="ignore"):
+            if train is None:
+                train = self._evaluate(self.data.F_train, self.Y_train, self.data.y_train)
+                test = self._evaluate(self.data.F_test, self.Y_test, self.data.y_test)
+            grid, grid_class = self._grid_levels()
+            tiles = self._neuron_tiles()
+            layers = diagnostics.layer_stats(self.model, self.hidden, self.data.F_train, self.Y_train)
+            output_norm = float(np.linalg.norm(self.model.layers[-1].grads["kernel"]))
+        self._update_dead_since(layers)
+        findings = diagnostics.layer_findings(layers, output_norm, self.dead_since)
+        weights = None
+        if self.model.count_params() <= WEIGHTS_IN_SNAPSHOTS:
+            weights = self.model.flat_params.astype(np.float32)
+        return Snapshot(self.epoch, train[0], test[0], train[1], test[1], grid, grid_class, tiles, weights,
+                        layers, output_norm, findings)
+
+    def _grid_levels(self) -> tuple[np.ndarray, np.ndarray | None]:
+        size = self.config.view.grid
+        output = self.model.predict(self._grid_features)
+        if self.config.data.task == "regression":
+            return to_levels(output[:, 0], -1.0, 1.0).reshape(size, size), None
+        if output.shape[1] == 1:
+            return to_levels(output[:, 0], 0.0, 1.0).reshape(size, size), None
+        winner = output.argmax(axis=1)
+        confidence = output[np.arange(output.shape[0]), winner]
+        return (to_levels(confidence, 0.0, 1.0).reshape(size, size),
+                winner.astype(np.uint8).reshape(size, size))
+
+    def _neuron_tiles(self) -> np.ndarray:
+        t = self.tile_size
+        self.model.forward(self._tile_features, training=False)
+        outputs = [layer.output.outputs for layer in self.hidden]
+        if not outputs:
+            return np.zeros((0, t, t), dtype=np.uint8)
+        stacked = np.concatenate(outputs, axis=1).T  # (neurons, t * t)
+        return to_levels(stacked, -1.0, 1.0).reshape(-1, t, t)
+
+    def _update_dead_since(self, layers: list[diagnostics.LayerStats]) -> None:
+        for since, stats in zip(self.dead_since, layers, strict=True):
+            dead = stats.dead
+            since[dead & (since < 0)] = self.epoch
+            since[~dead] = -1
+
+    # -- summaries ------------------------------------------------------------------------------
+    def findings(self) -> list[diagnostics.Finding]:
+        """Current plain-language findings: layer health, overfitting and initialisation."""
+        found = list(self.snapshot().findings)
+        history = self.history
+        overfit = diagnostics.overfitting_finding(np.asarray(history.train_loss), np.asarray(history.test_loss),
+                                                  np.asarray(history.epochs))
+        if overfit:
+            found.append(overfit)
+        return found + diagnostics.signal_findings(self.signal_gains)
+
+    @property
+    def generalization_gap(self) -> float:
+        """Test loss minus training loss at the latest recorded epoch."""
+        return self.history.test_loss[-1] - self.history.train_loss[-1]

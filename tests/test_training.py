@@ -1,0 +1,151 @@
+"""Trainer: bounded chunks, reset, live changes, the divergence guard, early stopping, memory."""
+
+import time
+
+import numpy as np
+import pytest
+
+from playground.config import Config, LayerConfig
+from playground.training import MAX_SNAPSHOTS, Trainer
+
+
+def config(**changes):
+    return Config().replace(**changes)
+
+
+def test_advance_by_epochs_runs_exactly_that_many_and_records_each():
+    trainer = Trainer(config(n_samples=100))
+    assert trainer.advance(epochs=3) == 3
+    assert trainer.epoch == 3
+    assert trainer.history.epochs == [0, 1, 2, 3]
+    assert trainer.advance() == 1  # no argument: one epoch (the Step button)
+    assert trainer.epoch == 4
+
+
+def test_advance_by_seconds_returns_promptly_even_when_an_epoch_is_long():
+    # 4,500 training points at batch size 1 on a wide net: one epoch takes far longer than 50 ms.
+    trainer = Trainer(config(n_samples=5000, train_share=0.9, batch_size=1,
+                             hidden=(LayerConfig(64, "relu"), LayerConfig(64, "relu"))))
+    start = time.perf_counter()
+    completed = trainer.advance(seconds=0.05)
+    elapsed = time.perf_counter() - start
+    assert completed == 0 and trainer.epoch == 0
+    assert elapsed < 0.5
+    assert 0 < trainer._cursor < 4500  # partway through the epoch, to be continued
+
+
+def test_reset_gives_the_same_initial_weights_and_the_same_trajectory():
+    trainer = Trainer(config(n_samples=200))
+    initial = trainer.model.get_weights()
+    trainer.advance(epochs=5)
+    first_run = list(trainer.history.train_loss)
+    trainer.reset()
+    assert trainer.epoch == 0 and trainer.history.epochs == [0]
+    for a, b in zip(initial, trainer.model.get_weights(), strict=True):
+        assert np.array_equal(a, b)
+    trainer.advance(epochs=5)
+    assert trainer.history.train_loss == first_run
+    assert Trainer(config(n_samples=200)).model.get_weights()[0].tolist() == initial[0].tolist()
+
+
+def test_a_live_learning_rate_change_applies_without_reset():
+    trainer = Trainer(config(n_samples=200, optimizer="sgd", learning_rate=0.01, momentum=0.9))
+    trainer.advance(epochs=2)
+    momentum = trainer.model.optimizer.slots["momentum"].copy()
+    weights = trainer.model.flat_params.copy()
+    change = trainer.apply(trainer.config.replace(learning_rate=0.5))
+    assert change.kind == "live"
+    assert trainer.epoch == 2 and np.array_equal(trainer.model.flat_params, weights)
+    assert np.array_equal(trainer.model.optimizer.slots["momentum"], momentum)
+    assert trainer.model.optimizer.learning_rate == 0.5
+    trainer.advance(epochs=1)
+    assert trainer.history.learning_rate[-1] == 0.5
+
+
+def test_changing_the_structure_rebuilds_and_says_so_while_new_data_keeps_the_weights():
+    trainer = Trainer(config(n_samples=200))
+    trainer.advance(epochs=2)
+    weights = trainer.model.flat_params.copy()
+    change = trainer.apply(trainer.config.replace(noise=0.2))
+    assert change.kind == "data"
+    assert np.array_equal(trainer.model.flat_params, weights) and trainer.epoch == 2
+    trainer.regenerate(seed=5)
+    assert trainer.config.data.seed == 5 and np.array_equal(trainer.model.flat_params, weights)
+    change = trainer.apply(trainer.config.replace(hidden=(LayerConfig(3, "relu"),)))
+    assert change.kind == "rebuilt" and "rebuilt" in change.message
+    assert trainer.epoch == 0 and trainer.model.layers[0].units == 3
+
+
+def test_regularization_rate_changes_live():
+    trainer = Trainer(config(n_samples=200, regularization="l2", reg_rate=0.001))
+    trainer.advance(epochs=1)
+    trainer.apply(trainer.config.replace(reg_rate=0.1))
+    assert trainer.model.layers[0].kernel_regularizer.l2 == 0.1
+    assert trainer.model.penalty() == pytest.approx(
+        0.1 * sum(float(np.sum(w ** 2)) for w in trainer.model.get_weights()[::2]))
+
+
+def deep_sigmoid(**changes):
+    return config(n_samples=200, hidden=(LayerConfig(8, "sigmoid"),) * 6, **changes)
+
+
+def test_a_learning_rate_of_10_trips_the_guard_and_keeps_the_history_and_last_good_weights():
+    trainer = Trainer(deep_sigmoid(dataset="plane", optimizer="sgd", learning_rate=0.01))
+    trainer.advance(epochs=5)
+    good_weights = trainer.model.flat_params.copy()
+    trainer.apply(trainer.config.replace(learning_rate=10.0))
+    trainer.advance(epochs=100)
+    assert trainer.status == "diverged"
+    assert trainer.message.startswith("The weights grew past 1e+06 at epoch 6: learning rate 10 is too high")
+    assert np.array_equal(trainer.model.flat_params, good_weights)  # the last good epoch's weights
+    assert trainer.history.epochs == [0, 1, 2, 3, 4, 5]
+    assert np.all(np.isfinite(trainer.history.train_loss))
+    assert trainer.advance(epochs=5) == 0  # stays stopped until reset
+    trainer.reset()
+    assert trainer.status == "ready"
+
+
+def test_early_stopping_stops_and_restores_the_best_epoch():
+    trainer = Trainer(config(dataset="xor", n_samples=60, noise=0.3, early_stopping=True, patience=20,
+                             learning_rate=0.1, hidden=(LayerConfig(64, "relu"),) * 3))
+    trainer.advance(epochs=2000)
+    assert trainer.status == "stopped"
+    best = trainer.history.best_epoch
+    assert trainer.epoch - best == 20
+    assert "best epoch" in trainer.message
+
+
+def test_memory_stays_bounded_over_a_long_run():
+    trainer = Trainer(config(n_samples=50, train_share=0.2, batch_size=10))
+    trainer.advance(epochs=10_000)
+    assert trainer.epoch == 10_000
+    assert len(trainer.history.snapshots) <= MAX_SNAPSHOTS
+    assert trainer.history.nbytes() < 30 * 2**20
+    epochs = [s.epoch for s in trainer.history.snapshots]
+    assert epochs[0] == 0 and epochs[-1] > 9_000  # the whole run keeps its shape
+
+
+def test_snapshot_holds_the_boundary_tiles_and_diagnostics():
+    trainer = Trainer(config(n_samples=200, grid=60))
+    trainer.advance(epochs=20)
+    snapshot = trainer.snapshot()
+    assert snapshot.epoch == 20
+    assert snapshot.grid.shape == (60, 60) and snapshot.grid.dtype == np.uint8 and snapshot.grid.max() <= 200
+    assert snapshot.tiles.shape[0] == 4 + 2 and snapshot.tiles.shape[1] == trainer.tile_size
+    assert [layer.units for layer in snapshot.layers] == [4, 2]
+    # The grid is the network's own prediction: the cell nearest a training point agrees with predict().
+    point = trainer.data.X_train[:1]
+    probability = trainer.model.predict(trainer.data.features(point, trainer.config.data.features))[0, 0]
+    column, row = (np.rint((point[0] + 6) / 12 * 59)).astype(int)
+    assert abs(snapshot.grid[row, column] / 200 - probability) < 0.15
+
+
+def test_multiclass_and_regression_runs_report_their_metrics():
+    spirals = Trainer(config(dataset="blobs", n_classes=4, n_samples=200))
+    spirals.advance(epochs=30)
+    assert spirals.snapshot().grid_class.max() <= 3
+    assert spirals.history.test_metric[-1] > 0.8
+    plane = Trainer(config(dataset="plane", n_samples=200))
+    plane.advance(epochs=30)
+    assert plane.model.loss.name == "mse"
+    assert plane.history.test_metric[-1] > 0.9  # R^2
