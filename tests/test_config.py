@@ -531,3 +531,12 @@ def test_every_key_with_every_hostile_value():
 def test_not_even_a_mapping_of_text(params):
     only_config_errors(params)
     lenient(params)
+
+
+def test_name_tables_match_the_engine_registries():
+    from playground.nn import activations, initializers, optimizers, schedules
+
+    assert set(HIDDEN_ACTIVATIONS) == set(activations.hidden_names())
+    assert set(INITIALIZERS) == set(initializers.INITIALIZERS.names())
+    assert set(OPTIMIZERS) == set(optimizers.OPTIMIZERS.names())
+    assert set(SCHEDULES) == set(schedules.SCHEDULES.names())
