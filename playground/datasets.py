@@ -112,15 +112,15 @@ class FeatureInfo(NamedTuple):
 
 
 FEATURES: dict[str, FeatureInfo] = {
-    "x1": FeatureInfo("X_1", lambda X: X[:, 0]),
-    "x2": FeatureInfo("X_2", lambda X: X[:, 1]),
-    "x1sq": FeatureInfo("X_1^2", lambda X: X[:, 0] ** 2),
-    "x2sq": FeatureInfo("X_2^2", lambda X: X[:, 1] ** 2),
-    "x1x2": FeatureInfo("X_1 X_2", lambda X: X[:, 0] * X[:, 1]),
-    "sinx1": FeatureInfo("sin X_1", lambda X: np.sin(X[:, 0])),
-    "sinx2": FeatureInfo("sin X_2", lambda X: np.sin(X[:, 1])),
-    "cosx1": FeatureInfo("cos X_1", lambda X: np.cos(X[:, 0])),
-    "cosx2": FeatureInfo("cos X_2", lambda X: np.cos(X[:, 1])),
+    "x1": FeatureInfo("x₁", lambda X: X[:, 0]),
+    "x2": FeatureInfo("x₂", lambda X: X[:, 1]),
+    "x1sq": FeatureInfo("x₁²", lambda X: X[:, 0] ** 2),
+    "x2sq": FeatureInfo("x₂²", lambda X: X[:, 1] ** 2),
+    "x1x2": FeatureInfo("x₁x₂", lambda X: X[:, 0] * X[:, 1]),
+    "sinx1": FeatureInfo("sin x₁", lambda X: np.sin(X[:, 0])),
+    "sinx2": FeatureInfo("sin x₂", lambda X: np.sin(X[:, 1])),
+    "cosx1": FeatureInfo("cos x₁", lambda X: np.cos(X[:, 0])),
+    "cosx2": FeatureInfo("cos x₂", lambda X: np.cos(X[:, 1])),
 }
 
 DEFAULT_FEATURES = ("x1", "x2")

@@ -105,6 +105,20 @@ class RunHistory:
         index = diagnostics.best_epoch(np.asarray(self.test_loss))
         return None if index is None else self.epochs[index]
 
+    def thinned(self, max_points: int = 1000) -> RunHistory:
+        """A copy of the curves with at most about `max_points` points (first, last and the best
+        test epoch always kept), for drawing; snapshots are not copied."""
+        count = len(self.epochs)
+        keep = np.unique(np.rint(np.linspace(0, count - 1, min(count, max_points))).astype(int)) if count else []
+        best = diagnostics.best_epoch(np.asarray(self.test_loss))
+        if best is not None:
+            keep = np.union1d(keep, [best])
+        copy = RunHistory(snapshot_every=self.snapshot_every, curve_every=self.curve_every)
+        for name in ("epochs", "train_loss", "test_loss", "train_metric", "test_metric", "learning_rate"):
+            values = getattr(self, name)
+            setattr(copy, name, [values[i] for i in keep])
+        return copy
+
     def nbytes(self) -> int:
         """Memory held by the snapshots' arrays and the curves (approximate)."""
         arrays = sum(a.nbytes for s in self.snapshots for a in (s.grid, s.grid_class, s.tiles, s.weights)

@@ -341,9 +341,9 @@ def test_numpy_scalars_are_accepted():
 def test_feature_catalogue():
     assert list(FEATURES) == ["x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2", "cosx1", "cosx2"]
     assert DEFAULT_FEATURES == ("x1", "x2")
-    assert FEATURES["x1x2"].label == "X_1 X_2"
+    assert FEATURES["x1x2"].label == "x₁x₂"
     label, fn = FEATURES["sinx2"]  # unpacks as (label, function)
-    assert label == "sin X_2" and callable(fn)
+    assert label == "sin x₂" and callable(fn)
 
 
 def test_feature_values():

@@ -149,3 +149,14 @@ def test_multiclass_and_regression_runs_report_their_metrics():
     plane.advance(epochs=30)
     assert plane.model.loss.name == "mse"
     assert plane.history.test_metric[-1] > 0.9  # R^2
+
+
+def test_thinned_history_keeps_first_last_and_best_epochs():
+    trainer = Trainer(config(n_samples=100))
+    trainer.advance(epochs=300)
+    thin = trainer.history.thinned(50)
+    assert 50 <= len(thin.epochs) <= 51
+    assert thin.epochs[0] == 0 and thin.epochs[-1] == 300
+    assert thin.best_epoch == trainer.history.best_epoch
+    index = trainer.history.epochs.index(thin.epochs[10])
+    assert thin.train_loss[10] == trainer.history.train_loss[index]

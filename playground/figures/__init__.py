@@ -1,0 +1,19 @@
+"""Plotly figure builders: pure functions, data in, `go.Figure` out (no Streamlit, no I/O).
+
+    boundary_figure(snapshot, data, config)            the output over the domain with the points
+    network_figure(snapshot, units, inputs, kernels)   the network graph with neuron tiles
+    loss_figure(history) / health_figure(layers)       curves over epochs, per-layer health bars
+    replay_figure(history, data, config)               a whole run as frames played in the browser
+
+Figures are built for small JSON (see DESIGN.md): grids travel as uint8 with x0/dx axes,
+coordinates as float32, no template. Colours live in `palette`.
+"""
+
+from . import palette
+from .boundary import boundary_figure, classes_from_grid, heatmap_z, predicted_classes
+from .curves import health_figure, loss_figure
+from .network import kernels_from_flat, network_figure
+from .replay import replay_figure
+
+__all__ = ["boundary_figure", "classes_from_grid", "health_figure", "heatmap_z", "kernels_from_flat",
+           "loss_figure", "network_figure", "palette", "predicted_classes", "replay_figure"]
