@@ -1,0 +1,218 @@
+"""The sidebar: widgets for every config field, read back into a validated Config.
+
+Widgets are keyed `cfg_<field>` (hidden layer i: `cfg_layer<i>_<field>`). Their values are set
+from the config when a run is loaded and whenever Streamlit has dropped them (it forgets the
+widgets of a page you leave), so the config in the session stays the single source of truth.
+"""
+
+from __future__ import annotations
+
+import random
+
+import streamlit as st
+
+from playground.config import BOUNDS, OPTIMIZER_PARAMS, SCHEDULE_PARAMS, Config, ConfigError, LayerConfig
+from playground.datasets import DATASETS, FEATURES
+
+LEARNING_RATES = (1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+REG_RATES = (0.0, 1e-5, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
+GRID_SIZES = (50, 100, 150, 200)
+NEW_LAYER = LayerConfig(4, "tanh")
+
+
+def _key(name: str) -> str:
+    return f"cfg_{name}"
+
+
+def _layer_key(index: int, name: str) -> str:
+    return f"cfg_layer{index}_{name}"
+
+
+def widget_values(config: Config) -> dict[str, object]:
+    """Every widget key with the value that shows `config`."""
+    data, network, training, view = config.data, config.network, config.training, config.view
+    values = {
+        "dataset": data.dataset, "n_classes": data.class_count or 2, "noise": data.noise,
+        "train_percent": round(data.train_share * 100), "n_samples": data.n_samples, "seed": data.seed,
+        "n_layers": len(network.hidden), "initializer": network.initializer,
+        "regularization": network.regularization, "reg_rate": network.effective_reg_rate,
+        "optimizer": training.optimizer, "learning_rate": training.learning_rate, "momentum": training.momentum,
+        "nesterov": training.nesterov, "beta_1": training.beta_1, "beta_2": training.beta_2, "rho": training.rho,
+        "epsilon": training.epsilon, "weight_decay": training.effective_weight_decay,
+        "schedule": training.schedule, "decay_steps": training.decay_steps, "decay_rate": training.decay_rate,
+        "batch_size": training.batch_size, "clip": training.clipnorm is not None,
+        "clipnorm": training.clipnorm or 1.0, "early_stopping": training.early_stopping,
+        "patience": training.patience, "show_test": view.show_test, "discretize": view.discretize,
+        "grid": view.grid, "log_scale": view.log_scale,
+    }
+    values = {_key(k): v for k, v in values.items()}
+    values.update({_key(f"feature_{name}"): name in data.features for name in FEATURES})
+    for index, layer in enumerate(network.hidden):
+        for name in ("units", "activation", "dropout", "batch_norm"):
+            values[_layer_key(index, name)] = getattr(layer, name)
+    return values
+
+
+def seed_widgets(config: Config, force: bool) -> None:
+    """Set widget values from `config`: all of them when `force`, else only those Streamlit dropped."""
+    for key, value in widget_values(config).items():
+        if force or key not in st.session_state:
+            st.session_state[key] = value
+
+
+def _add_layer() -> None:
+    count = st.session_state[_key("n_layers")]
+    if count < BOUNDS["hidden"].high:
+        source = count - 1
+        for name in ("units", "activation", "dropout", "batch_norm"):
+            value = st.session_state.get(_layer_key(source, name), getattr(NEW_LAYER, name))
+            st.session_state[_layer_key(count, name)] = value
+        st.session_state[_key("n_layers")] = count + 1
+
+
+def _remove_layer() -> None:
+    count = st.session_state[_key("n_layers")]
+    if count > BOUNDS["hidden"].low:
+        st.session_state[_key("n_layers")] = count - 1
+
+
+def _new_seed() -> None:
+    st.session_state[_key("seed")] = random.randrange(BOUNDS["seed"].high)
+
+
+def _with_current(options: tuple, key: str) -> list:
+    """The options plus the widget's current value (a URL may ask for one off the list)."""
+    return sorted({*options, st.session_state[key]})
+
+
+def data_controls() -> None:
+    st.selectbox("Dataset", list(DATASETS), key=_key("dataset"), format_func=lambda n: DATASETS[n].label,
+                 help="; ".join(f"{info.label}: {info.description}" for info in DATASETS.values()))
+    info = DATASETS[st.session_state[_key("dataset")]]
+    st.caption(info.description)
+    if info.variable_classes:
+        st.slider("Classes", 2, 6, key=_key("n_classes"))
+    st.slider("Noise", 0.0, 0.5, step=0.01, key=_key("noise"), help=info.noise_meaning)
+    st.slider("Training share (%)", 10, 90, step=5, key=_key("train_percent"))
+    st.slider("Points", 50, 5000, step=50, key=_key("n_samples"))
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    left.number_input("Seed", 0, BOUNDS["seed"].high, step=1, key=_key("seed"))
+    right.button("New", icon=":material/casino:", on_click=_new_seed, key="regenerate",
+                 help="Regenerate: new data from a new seed; the network keeps its weights.")
+    st.caption("Input features")
+    columns = st.columns(3)
+    for index, (name, feature) in enumerate(FEATURES.items()):
+        columns[index % 3].checkbox(feature.label, key=_key(f"feature_{name}"))
+
+
+def network_controls() -> None:
+    count = st.session_state[_key("n_layers")]
+    left, right = st.columns(2)
+    left.button("Layer", icon=":material/add:", on_click=_add_layer, disabled=count >= BOUNDS["hidden"].high,
+                key="add_layer", help="Add a hidden layer", width="stretch")
+    right.button("Layer", icon=":material/remove:", on_click=_remove_layer, disabled=count <= 0,
+                 key="remove_layer", help="Remove the last hidden layer", width="stretch")
+    for index in range(count):
+        for name, value in (("units", NEW_LAYER.units), ("activation", NEW_LAYER.activation),
+                            ("dropout", 0.0), ("batch_norm", False)):
+            st.session_state.setdefault(_layer_key(index, name), value)
+        st.markdown(f"**Hidden layer {index + 1}**")
+        units, activation = st.columns([2, 3])
+        units.number_input("Units", 1, BOUNDS["units"].high, step=1, key=_layer_key(index, "units"))
+        activation.selectbox("Activation", BOUNDS["activation"], key=_layer_key(index, "activation"))
+        dropout, batch_norm = st.columns([3, 2], vertical_alignment="bottom")
+        dropout.slider("Dropout", 0.0, 0.9, step=0.05, key=_layer_key(index, "dropout"))
+        batch_norm.checkbox("Batch norm", key=_layer_key(index, "batch_norm"))
+    st.selectbox("Initializer", BOUNDS["initializer"], key=_key("initializer"))
+    st.selectbox("Regularization", BOUNDS["regularization"], key=_key("regularization"))
+    if st.session_state[_key("regularization")] != "none":
+        st.select_slider("Regularization rate", _with_current(REG_RATES, _key("reg_rate")), key=_key("reg_rate"))
+
+
+def training_controls(n_train: int) -> None:
+    st.selectbox("Optimizer", BOUNDS["optimizer"], key=_key("optimizer"))
+    st.select_slider("Learning rate", _with_current(LEARNING_RATES, _key("learning_rate")),
+                     key=_key("learning_rate"), help="Changes apply while training, without a reset.")
+    params = OPTIMIZER_PARAMS[st.session_state[_key("optimizer")]]
+    if "momentum" in params:
+        st.slider("Momentum", 0.0, 0.99, step=0.01, key=_key("momentum"))
+    if "nesterov" in params:
+        st.checkbox("Nesterov", key=_key("nesterov"), disabled=st.session_state[_key("momentum")] == 0)
+    if "beta_1" in params:
+        left, right = st.columns(2)
+        left.number_input("beta_1", 0.0, 0.999, step=0.01, format="%.3f", key=_key("beta_1"))
+        right.number_input("beta_2", 0.0, 0.9999, step=0.001, format="%.4f", key=_key("beta_2"))
+    if "rho" in params:
+        st.number_input("rho", 0.0, 0.9999, step=0.01, format="%.4f", key=_key("rho"))
+    if st.session_state[_key("optimizer")] == "adamw":
+        st.number_input("Weight decay", 0.0, 1.0, step=0.001, format="%.4f", key=_key("weight_decay"))
+    st.selectbox("Schedule", BOUNDS["schedule"], key=_key("schedule"))
+    schedule_params = SCHEDULE_PARAMS[st.session_state[_key("schedule")]]
+    if "decay_steps" in schedule_params:
+        st.number_input("Decay steps", 1, BOUNDS["decay_steps"].high, step=100, key=_key("decay_steps"))
+    if "decay_rate" in schedule_params:
+        st.slider("Decay rate", 0.05, 1.0, step=0.05, key=_key("decay_rate"))
+    st.session_state[_key("batch_size")] = min(st.session_state[_key("batch_size")], n_train)
+    st.slider("Batch size", 1, max(2, n_train), key=_key("batch_size"))
+    left, right = st.columns([2, 3], vertical_alignment="bottom")
+    left.checkbox("Clip", key=_key("clip"), help="Clip the global gradient norm.")
+    right.number_input("Max norm", 0.01, 100.0, step=0.5, key=_key("clipnorm"), disabled=not st.session_state[
+        _key("clip")])
+    left, right = st.columns([2, 3], vertical_alignment="bottom")
+    left.checkbox("Early stop", key=_key("early_stopping"), help="Stop when the test loss stops improving.")
+    right.number_input("Patience", 1, 1000, key=_key("patience"), disabled=not st.session_state[
+        _key("early_stopping")])
+
+
+def view_controls() -> None:
+    left, right = st.columns(2)
+    left.checkbox("Show test data", key=_key("show_test"))
+    right.checkbox("Discretize output", key=_key("discretize"))
+    left.checkbox("Log-scale loss", key=_key("log_scale"))
+    right.selectbox("Grid", GRID_SIZES if st.session_state[_key("grid")] in GRID_SIZES
+                    else _with_current(GRID_SIZES, _key("grid")), key=_key("grid"))
+
+
+def config_from_widgets(previous: Config) -> tuple[Config, str]:
+    """The config the widgets show; on a ConfigError, the previous config and the error's message."""
+    get = lambda name: st.session_state[_key(name)]  # noqa: E731
+    hidden = tuple(LayerConfig(int(st.session_state[_layer_key(i, "units")]),
+                               st.session_state[_layer_key(i, "activation")],
+                               float(st.session_state[_layer_key(i, "dropout")]),
+                               bool(st.session_state[_layer_key(i, "batch_norm")]))
+                   for i in range(int(st.session_state[_key("n_layers")])))
+    features = tuple(name for name in FEATURES if st.session_state[_key(f"feature_{name}")])
+    variable = DATASETS[get("dataset")].variable_classes
+    try:
+        return previous.replace(
+            dataset=get("dataset"), n_classes=int(get("n_classes")) if variable else None, noise=float(get("noise")),
+            train_share=get("train_percent") / 100, n_samples=int(get("n_samples")), seed=int(get("seed")),
+            features=features, hidden=hidden, initializer=get("initializer"),
+            regularization=get("regularization"), reg_rate=float(get("reg_rate")),
+            optimizer=get("optimizer"), learning_rate=float(get("learning_rate")), momentum=float(get("momentum")),
+            nesterov=bool(get("nesterov")) and get("momentum") > 0, beta_1=float(get("beta_1")),
+            beta_2=float(get("beta_2")), rho=float(get("rho")), epsilon=float(get("epsilon")),
+            weight_decay=float(get("weight_decay")) if get("optimizer") == "adamw" else previous.training.weight_decay,
+            schedule=get("schedule"), decay_steps=int(get("decay_steps")), decay_rate=float(get("decay_rate")),
+            batch_size=int(get("batch_size")), clipnorm=float(get("clipnorm")) if get("clip") else None,
+            early_stopping=bool(get("early_stopping")), patience=int(get("patience")),
+            show_test=bool(get("show_test")), discretize=bool(get("discretize")), grid=int(get("grid")),
+            log_scale=bool(get("log_scale"))), ""
+    except ConfigError as error:
+        return previous, str(error)
+
+
+def sidebar(config: Config) -> tuple[Config, str]:
+    """Draw every control in the sidebar; return the config they describe (or the previous one
+    and an error message when the combination is invalid, e.g. no input feature)."""
+    with st.sidebar:
+        with st.expander("Data", expanded=True):
+            data_controls()
+        with st.expander("Network", expanded=True):
+            network_controls()
+        with st.expander("Training", expanded=True):
+            n_train = int(st.session_state[_key("n_samples")] * st.session_state[_key("train_percent")] / 100)
+            training_controls(max(1, n_train))
+        with st.expander("View"):
+            view_controls()
+    return config_from_widgets(config)

@@ -1,0 +1,128 @@
+"""The live part of the Playground: the toolbar and the fragment that trains and redraws.
+
+The fragment reruns every FRAME_SECONDS while the run plays. Each run trains for at most
+TRAIN_SECONDS (or the chosen number of epochs) and then hands the new figures to the live
+chart bridge, which updates the charts in place. Widgets outside the fragment stay live:
+changing one reruns the page, which applies the change to the running Trainer.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import streamlit as st
+
+from playground import figures
+from playground.datasets import FEATURES
+from playground.nn import Dense
+from playground.ui import state
+from playground.ui.live_chart import live_chart
+
+FRAME_SECONDS = 0.15      # at most ~7 frames a second: drawing costs far more than training
+TRAIN_SHARE = 0.4         # at "max" speed, train for this share of the time between two frames ...
+TRAIN_SECONDS = (0.05, 0.3)  # ... within these bounds (a busy browser asks for frames less often)
+SPEEDS = ("1", "2", "5", "10", "25", "max")
+LIVE_CURVE_POINTS = 600   # loss curves are thinned to this many points per frame
+
+
+def toolbar(session: state.Session) -> None:
+    """Play/Pause, Step, Reset, speed and the epoch counter."""
+    play, step, reset, speed, _ = st.columns([1, 1, 1, 2, 3], vertical_alignment="bottom")
+    ready = session.trainer.status == "ready"
+    common = {"args": (session,), "width": "stretch"}
+    if session.running:
+        play.button("Pause", icon=":material/pause:", key="pause", on_click=state.pause, **common)
+    else:
+        play.button("Play", icon=":material/play_arrow:", key="play", on_click=state.play, type="primary",
+                    disabled=not ready, **common)
+    step.button("Step", icon=":material/skip_next:", key="step", on_click=state.step, help="Train one epoch.",
+                disabled=not ready, **common)
+    reset.button("Reset", icon=":material/restart_alt:", key="reset", on_click=state.reset,
+                 help="Back to the initial weights (same seed, same weights).", **common)
+    st.session_state.setdefault("speed", "max")
+    speed.select_slider("Epochs per frame", SPEEDS, key="speed",
+                        help="'max' trains as many epochs as fit between two frames.")
+
+
+def _train(session: state.Session) -> None:
+    """Advance the run by the chosen epochs per frame, or by a share of the frame interval."""
+    now = time.perf_counter()
+    interval = now - session.last_frame if session.last_frame else FRAME_SECONDS
+    session.last_frame = now
+    budget = min(max(TRAIN_SHARE * interval, TRAIN_SECONDS[0]), TRAIN_SECONDS[1])
+    speed = st.session_state.get("speed", "max")
+    if speed == "max":
+        session.trainer.advance(seconds=budget)
+    else:
+        session.trainer.advance(epochs=int(speed), seconds=TRAIN_SECONDS[1])
+
+
+def _number(value: float, digits: int = 4) -> str:
+    return "–" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
+
+
+def _metrics(session: state.Session) -> None:
+    history, task = session.trainer.history, session.config.data.task
+    metric = "R²" if task == "regression" else "accuracy"
+    columns = st.columns(5)
+    columns[0].metric("Epoch", f"{session.trainer.epoch:,}")
+    columns[1].metric("Train loss", _number(history.train_loss[-1]))
+    columns[2].metric("Test loss", _number(history.test_loss[-1]))
+    columns[3].metric(f"Train {metric}", _number(history.train_metric[-1], 3))
+    columns[4].metric(f"Test {metric}", _number(history.test_metric[-1], 3))
+
+
+def _status(session: state.Session) -> None:
+    trainer = session.trainer
+    if trainer.status == "diverged":
+        st.error(f"{trainer.message} Press Reset to start again.", icon="💥")
+    elif trainer.status == "stopped":
+        st.info(trainer.message)
+
+
+def _predictions(trainer) -> dict[str, object]:
+    """Predicted classes of the train and test points, for exact misclassification marks."""
+    if trainer.config.data.task == "regression":
+        return None
+    data = trainer.data
+    return {"train": figures.predicted_classes(trainer.model.predict(data.F_train)),
+            "test": figures.predicted_classes(trainer.model.predict(data.F_test))}
+
+
+def draw(session: state.Session) -> None:
+    """Metrics, boundary, network, health strip and loss curves of the current state."""
+    trainer, config = session.trainer, session.config
+    snapshot = trainer.snapshot()
+    _metrics(session)
+    _status(session)
+    left, right = st.columns([3, 2])
+    with left:
+        live_chart(figures.boundary_figure(snapshot, trainer.data, config, predictions=_predictions(trainer),
+                                           height=540), key="boundary", height=540)
+    with right:
+        kernels = [layer.params["kernel"] for layer in trainer.model.layers if isinstance(layer, Dense)]
+        live_chart(figures.network_figure(snapshot, [h.units for h in trainer.hidden],
+                                          [FEATURES[name].label for name in config.data.features], kernels,
+                                          compact=True, height=380), key="network", height=380)
+        if snapshot.layers:
+            live_chart(figures.health_figure(snapshot.layers, height=170), key="health", height=170)
+        for finding in trainer.findings():
+            st.caption(f"⚠️ {finding.message}")
+    live_chart(figures.loss_figure(trainer.history.thinned(LIVE_CURVE_POINTS), log_scale=config.view.log_scale,
+                                   height=280), key="loss", height=280)
+
+
+def live_panel(session: state.Session) -> None:
+    """The fragment: train a chunk while playing, then redraw; stops the timer when the run ends."""
+
+    @st.fragment(run_every=FRAME_SECONDS if session.running else None)
+    def panel() -> None:
+        if session.running:
+            _train(session)
+            if session.trainer.status != "ready":
+                session.running = False
+                st.rerun()  # a full rerun re-creates the fragment without its timer
+        draw(session)
+
+    panel()

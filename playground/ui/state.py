@@ -1,0 +1,92 @@
+"""Per-session state: each browser session owns its config, its Trainer and its running flag.
+
+Nothing here is module-level mutable state: everything lives in `st.session_state`, which
+Streamlit keeps per browser session and across page switches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from playground.config import Config
+from playground.training import Change, Trainer
+
+SESSION_KEY = "playground_session"
+
+
+@dataclass
+class Session:
+    """The run of one browser session."""
+
+    config: Config
+    trainer: Trainer
+    running: bool = False
+    notes: list[str] = field(default_factory=list)   # what reading the URL changed, shown once
+    change: Change | None = None                       # what the last config change did
+    widgets_seeded_for: Config | None = None           # the config the widgets were last set from
+    last_frame: float = 0.0                             # perf_counter() of the last live frame
+
+
+def session() -> Session:
+    """This browser session's run, created on first use from the URL's query string."""
+    if SESSION_KEY not in st.session_state:
+        config, notes = Config.from_query_lenient(st.query_params.to_dict())
+        st.session_state[SESSION_KEY] = Session(config, Trainer(config), notes=notes)
+    return st.session_state[SESSION_KEY]
+
+
+def apply_config(current: Session, config: Config) -> None:
+    """Move the run to `config` (live where possible) and put the config in the address bar."""
+    if config == current.config:
+        return
+    current.change = current.trainer.apply(config)
+    current.config = config
+    current.widgets_seeded_for = config
+    sync_url(config)
+
+
+def sync_url(config: Config) -> None:
+    """Keep the address bar's query string equal to the config's (defaults left out)."""
+    query = config.to_query()
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+
+
+def share_url(config: Config) -> str:
+    """The full link to this run: the page's address plus the config's query string."""
+    base = (st.context.url or "").split("?")[0]
+    query = urlencode(config.to_query())
+    return f"{base}?{query}" if query else base
+
+
+def load_config(current: Session, config: Config) -> None:
+    """Replace the run with a fresh one for `config` (a lesson, a pasted link); stops training."""
+    current.running = False
+    current.config = config
+    current.trainer = Trainer(config)
+    current.change = None
+    current.widgets_seeded_for = None  # widgets are set from the new config on the next run
+    sync_url(config)
+
+
+def play(current: Session) -> None:
+    if current.trainer.status == "ready":
+        current.running = True
+        current.last_frame = 0.0
+
+
+def pause(current: Session) -> None:
+    current.running = False
+
+
+def step(current: Session) -> None:
+    current.running = False
+    current.trainer.advance(epochs=1)
+
+
+def reset(current: Session) -> None:
+    current.running = False
+    current.trainer.reset()
