@@ -163,27 +163,31 @@ class Dense(Layer):
         return self._current
 
     def forward(self, X, training=False):
-        buffers = self.buffers(X.shape[0])
+        n = X.shape[0]
+        buffers = self._current if n == self._batch else self.buffers(n)
         self.inputs = X
         z = np.dot(X, self.params["kernel"], out=buffers.z)
         if self.use_bias:
             z += self.params["bias"]
         self.z = z
-        self.outputs = self.a = self.activation(z, out=buffers.a)
-        return self.a
+        self.outputs = self.a = a = self._activation(z, out=buffers.a)
+        return a
 
     def backward(self, dY):
         self.grad_output = dY
-        dz = self.activation.backward(self.z, self.a, dY, out=self.buffers(dY.shape[0]).dz)
-        return self.backward_z(dz)
+        n = dY.shape[0]
+        buffers = self._current if n == self._batch else self.buffers(n)
+        return self.backward_z(self._activation.backward(self.z, self.a, dY, out=buffers.dz))
 
     def backward_z(self, dz: np.ndarray) -> np.ndarray | None:
         """Backward pass from dL/dz (used directly by the fused output losses)."""
         self.grad_z = dz
-        buffers = self.buffers(dz.shape[0])
-        np.dot(self.inputs.T, dz, out=self.grads["kernel"])
+        n = dz.shape[0]
+        buffers = self._current if n == self._batch else self.buffers(n)
+        grads = self.grads
+        np.dot(self.inputs.T, dz, out=grads["kernel"])
         if self.use_bias:
-            np.dot(buffers.ones, dz, out=self.grads["bias"])  # the column sums, cheaper than sum(axis=0)
+            np.dot(buffers.ones, dz, out=grads["bias"])  # the column sums, cheaper than sum(axis=0)
         if not self.needs_input_grad:
             return None
         return np.dot(dz, self.params["kernel"].T, out=buffers.dx)

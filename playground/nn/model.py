@@ -207,7 +207,7 @@ class Sequential:
     # -- regularization -----------------------------------------------------------------------
     def _penalty_vectors(self):
         """Per-parameter L1 and L2 rates over the flat buffer, rebuilt when a regularizer changes."""
-        key = tuple(getattr(layer, "kernel_regularizer", None) for layer in self.layers)
+        key = tuple(map(_regularizer_of, self.layers))
         if key != self._penalty_key:
             self._penalty_key = key
             l1, l2 = np.zeros_like(self.flat_params), np.zeros_like(self.flat_params)
@@ -393,6 +393,10 @@ class Sequential:
         lines += [f"Total params: {total}", f"Trainable params: {trainable}",
                   f"Non-trainable params: {total - trainable}"]
         return "\n".join(lines)
+
+
+def _regularizer_of(layer: Layer):
+    return getattr(layer, "kernel_regularizer", None)
 
 
 def _slice_of(flat: np.ndarray, view: np.ndarray) -> slice:
