@@ -1,6 +1,8 @@
 """Neural Network Playground: `streamlit run app.py`.
 
 Page config, the static copy of plotly.js for the live charts, and navigation; nothing else.
+The page scripts live in app_pages/, not pages/: Streamlit treats a pages/ folder as an old-style
+multipage app, and a deep link opened first on a fresh server would then bypass this navigation.
 """
 
 from pathlib import Path
@@ -9,11 +11,13 @@ import streamlit as st
 
 from playground.ui.live_chart import ensure_plotly_js
 
-st.set_page_config(page_title="Neural Network Playground", page_icon="🧠", layout="wide")
+st.set_page_config(page_title="Neural Network Playground", page_icon=":material/neurology:", layout="wide")
 ensure_plotly_js(Path(__file__).resolve().parent)
 
 PAGES = [
-    st.Page("pages/playground.py", title="Playground", icon="🧪", default=True),
+    st.Page("app_pages/playground.py", title="Playground", icon=":material/science:", default=True),
+    st.Page("app_pages/activations.py", title="Activations", icon=":material/show_chart:"),
+    st.Page("app_pages/how_it_learns.py", title="How it learns", icon=":material/school:"),
 ]
 
 st.navigation(PAGES).run()

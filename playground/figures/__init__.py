@@ -4,16 +4,21 @@
     network_figure(snapshot, units, inputs, kernels)   the network graph with neuron tiles
     loss_figure(history) / health_figure(layers)       curves over epochs, per-layer health bars
     replay_figure(history, data, config)               a whole run as frames played in the browser
+    activation_figure / softmax_figure / depth_figure  the Activations page (figures.activations)
+    step_graph_figure / step_layers_figure             the How-it-learns page (figures.walkthrough)
 
 Figures are built for small JSON (see DESIGN.md): grids travel as uint8 with x0/dx axes,
 coordinates as float32, no template. Colours live in `palette`.
 """
 
 from . import palette
+from .activations import activation_figure, depth_figure, softmax_figure
 from .boundary import boundary_figure, classes_from_grid, heatmap_z, predicted_classes
 from .curves import health_figure, loss_figure
 from .network import kernels_from_flat, network_figure
 from .replay import replay_figure
+from .walkthrough import step_graph_figure, step_layers_figure
 
-__all__ = ["boundary_figure", "classes_from_grid", "health_figure", "heatmap_z", "kernels_from_flat",
-           "loss_figure", "network_figure", "palette", "predicted_classes", "replay_figure"]
+__all__ = ["activation_figure", "boundary_figure", "classes_from_grid", "depth_figure", "health_figure", "heatmap_z",
+           "kernels_from_flat", "loss_figure", "network_figure", "palette", "predicted_classes", "replay_figure",
+           "softmax_figure", "step_graph_figure", "step_layers_figure"]

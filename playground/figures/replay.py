@@ -39,17 +39,16 @@ def _loss_range(history: RunHistory, log: bool) -> list[float]:
     return [0.0, high * 1.05]
 
 
-def epoch_marker(snapshot: Snapshot, y_range: list[float], log: bool) -> dict:
-    """The marker trace's data at a snapshot: a vertical line over the axis and dots on both curves."""
-    low, high = (10 ** y_range[0], 10 ** y_range[1]) if log else y_range
-    e = snapshot.epoch
-    return dict(x=[e, e, None, e, e], y=[low, high, None, snapshot.train_loss, snapshot.test_loss])
+def epoch_line(epoch: int) -> dict:
+    """A vertical line at `epoch` across the loss panel (x in data units of xaxis2, y over its height)."""
+    return dict(type="line", xref="x2", yref="y2 domain", x0=epoch, x1=epoch, y0=0, y1=1,
+                line=dict(color="#555555", width=2))
 
 
 def replay_figure(history: RunHistory, data: RunData, config: Config, *, height: int = 560) -> go.Figure:
     """A figure with one frame per snapshot (at most 200), Play/Pause buttons and an epoch slider.
 
-    Trace 0 is the boundary heatmap, the last trace the epoch marker; frames update only those two.
+    Trace 0 is the boundary heatmap and layout.shapes[0] the epoch line; frames update only those.
     The view options (show_test, discretize, log_scale) come from `config.view`.
     """
     snapshots = _frame_snapshots(history)
@@ -75,19 +74,14 @@ def replay_figure(history: RunHistory, data: RunData, config: Config, *, height:
     if best is not None:
         fig.add_trace(best, row=1, col=2)
     y_range = _loss_range(history, view.log_scale)
-    marker = dict(type="scatter", **epoch_marker(first, y_range, view.log_scale), mode="lines+markers",
-                  showlegend=False, name="epoch", hoverinfo="skip", line=dict(color="#777777", width=1.5),
-                  marker=dict(size=[0, 0, 0, 10, 10], color=["#777777", "#777777", "#777777",
-                                                            palette.TRAIN_COLOR, palette.TEST_COLOR],
-                              line=dict(color=palette.WHITE, width=1)))
-    fig.add_trace(marker, row=1, col=2)
-    marker_index = len(fig.data) - 1
 
+    # Frames change only trace 0 and a layout shape: animating a second trace on another subplot
+    # as well leaves the heatmap blank until the last frame (plotly.js 4.1.1, seen in Chromium).
     frames = []
     for snapshot in snapshots:
-        frames.append(go.Frame(name=str(snapshot.epoch), traces=[0, marker_index], data=[
-            dict(type="heatmap", z=boundary.heatmap_z(snapshot)),
-            dict(type="scatter", **epoch_marker(snapshot, y_range, view.log_scale))]))
+        frames.append(go.Frame(name=str(snapshot.epoch), traces=[0],
+                               data=[dict(type="heatmap", z=boundary.heatmap_z(snapshot))],
+                               layout=dict(shapes=[epoch_line(snapshot.epoch)])))
     fig.frames = frames
 
     play = dict(frame=dict(duration=FRAME_MS, redraw=True), transition=dict(duration=0), fromcurrent=True,
@@ -103,7 +97,7 @@ def replay_figure(history: RunHistory, data: RunData, config: Config, *, height:
     loss_axis = curves.value_axis(view.log_scale, False, "")
     loss_axis.update(range=y_range, autorange=False)
     fig.update_layout(palette.base_layout(
-        height, "replay", xaxis=xaxis, yaxis=yaxis,
+        height, "replay", xaxis=xaxis, yaxis=yaxis, shapes=[epoch_line(first.epoch)],
         xaxis2=dict(curves.epoch_axis(), range=[-0.02 * max(1, last_epoch), 1.02 * max(1, last_epoch)],
                     autorange=False), yaxis2=loss_axis,
         legend=dict(orientation="h", x=0, y=1.0, xanchor="left", yanchor="bottom", bgcolor="rgba(0,0,0,0)"),

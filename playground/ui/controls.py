@@ -11,7 +11,16 @@ import random
 
 import streamlit as st
 
-from playground.config import BOUNDS, OPTIMIZER_PARAMS, SCHEDULE_PARAMS, Config, ConfigError, LayerConfig
+from playground.config import (
+    BOUNDS,
+    DEFAULT_REG_RATE,
+    DEFAULT_WEIGHT_DECAY,
+    OPTIMIZER_PARAMS,
+    SCHEDULE_PARAMS,
+    Config,
+    ConfigError,
+    LayerConfig,
+)
 from playground.datasets import DATASETS, FEATURES
 
 LEARNING_RATES = (1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -35,10 +44,12 @@ def widget_values(config: Config) -> dict[str, object]:
         "dataset": data.dataset, "n_classes": data.class_count or 2, "noise": data.noise,
         "train_percent": round(data.train_share * 100), "n_samples": data.n_samples, "seed": data.seed,
         "n_layers": len(network.hidden), "initializer": network.initializer,
-        "regularization": network.regularization, "reg_rate": network.effective_reg_rate,
+        "regularization": network.regularization,
+        "reg_rate": DEFAULT_REG_RATE if network.reg_rate is None else network.reg_rate,
         "optimizer": training.optimizer, "learning_rate": training.learning_rate, "momentum": training.momentum,
         "nesterov": training.nesterov, "beta_1": training.beta_1, "beta_2": training.beta_2, "rho": training.rho,
-        "epsilon": training.epsilon, "weight_decay": training.effective_weight_decay,
+        "epsilon": training.epsilon,
+        "weight_decay": DEFAULT_WEIGHT_DECAY["adamw"] if training.weight_decay is None else training.weight_decay,
         "schedule": training.schedule, "decay_steps": training.decay_steps, "decay_rate": training.decay_rate,
         "batch_size": training.batch_size, "clip": training.clipnorm is not None,
         "clipnorm": training.clipnorm or 1.0, "early_stopping": training.early_stopping,
@@ -80,6 +91,13 @@ def _new_seed() -> None:
     st.session_state[_key("seed")] = random.randrange(BOUNDS["seed"].high)
 
 
+def _bounds(name: str) -> tuple[float, float]:
+    """A number input's (min, max) from the config's bounds table; an open lower end starts just above it."""
+    bound = BOUNDS[name]
+    low = bound.low if not bound.low_open else max(bound.low, 0.0) + 1e-9
+    return float(low), float(bound.high)
+
+
 def _with_current(options: tuple, key: str) -> list:
     """The options plus the widget's current value (a URL may ask for one off the list)."""
     return sorted({*options, st.session_state[key]})
@@ -95,10 +113,9 @@ def data_controls() -> None:
     st.slider("Noise", 0.0, 0.5, step=0.01, key=_key("noise"), help=info.noise_meaning)
     st.slider("Training share (%)", 10, 90, step=5, key=_key("train_percent"))
     st.slider("Points", 50, 5000, step=50, key=_key("n_samples"))
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
-    left.number_input("Seed", 0, BOUNDS["seed"].high, step=1, key=_key("seed"))
-    right.button("New", icon=":material/casino:", on_click=_new_seed, key="regenerate",
-                 help="Regenerate: new data from a new seed; the network keeps its weights.")
+    st.number_input("Seed", 0, BOUNDS["seed"].high, step=1, key=_key("seed"))
+    st.button("Regenerate", icon=":material/casino:", on_click=_new_seed, key="regenerate", width="stretch",
+              help="New data from a new seed; the network keeps its weights.")
     st.caption("Input features")
     columns = st.columns(3)
     for index, (name, feature) in enumerate(FEATURES.items()):
@@ -135,29 +152,32 @@ def training_controls(n_train: int) -> None:
                      key=_key("learning_rate"), help="Changes apply while training, without a reset.")
     params = OPTIMIZER_PARAMS[st.session_state[_key("optimizer")]]
     if "momentum" in params:
-        st.slider("Momentum", 0.0, 0.99, step=0.01, key=_key("momentum"))
+        st.number_input("Momentum", *_bounds("momentum"), step=0.05, format="%.3f", key=_key("momentum"))
     if "nesterov" in params:
         st.checkbox("Nesterov", key=_key("nesterov"), disabled=st.session_state[_key("momentum")] == 0)
     if "beta_1" in params:
         left, right = st.columns(2)
-        left.number_input("beta_1", 0.0, 0.999, step=0.01, format="%.3f", key=_key("beta_1"))
-        right.number_input("beta_2", 0.0, 0.9999, step=0.001, format="%.4f", key=_key("beta_2"))
+        left.number_input("beta_1", *_bounds("beta_1"), step=0.01, format="%.3f", key=_key("beta_1"))
+        right.number_input("beta_2", *_bounds("beta_2"), step=0.001, format="%.4f", key=_key("beta_2"))
     if "rho" in params:
-        st.number_input("rho", 0.0, 0.9999, step=0.01, format="%.4f", key=_key("rho"))
+        st.number_input("rho", *_bounds("rho"), step=0.01, format="%.4f", key=_key("rho"))
+    if "epsilon" in params:
+        st.number_input("epsilon", *_bounds("epsilon"), step=1e-8, format="%.1e", key=_key("epsilon"))
     if st.session_state[_key("optimizer")] == "adamw":
-        st.number_input("Weight decay", 0.0, 1.0, step=0.001, format="%.4f", key=_key("weight_decay"))
+        st.number_input("Weight decay", *_bounds("weight_decay"), step=0.001, format="%.4f",
+                        key=_key("weight_decay"))
     st.selectbox("Schedule", BOUNDS["schedule"], key=_key("schedule"))
     schedule_params = SCHEDULE_PARAMS[st.session_state[_key("schedule")]]
     if "decay_steps" in schedule_params:
         st.number_input("Decay steps", 1, BOUNDS["decay_steps"].high, step=100, key=_key("decay_steps"))
     if "decay_rate" in schedule_params:
-        st.slider("Decay rate", 0.05, 1.0, step=0.05, key=_key("decay_rate"))
+        st.number_input("Decay rate", *_bounds("decay_rate"), step=0.05, format="%.3g", key=_key("decay_rate"))
     st.session_state[_key("batch_size")] = min(st.session_state[_key("batch_size")], n_train)
     st.slider("Batch size", 1, max(2, n_train), key=_key("batch_size"))
     left, right = st.columns([2, 3], vertical_alignment="bottom")
     left.checkbox("Clip", key=_key("clip"), help="Clip the global gradient norm.")
-    right.number_input("Max norm", 0.01, 100.0, step=0.5, key=_key("clipnorm"), disabled=not st.session_state[
-        _key("clip")])
+    right.number_input("Max norm", *_bounds("clipnorm"), step=0.5, format="%.3g", key=_key("clipnorm"),
+                       disabled=not st.session_state[_key("clip")])
     left, right = st.columns([2, 3], vertical_alignment="bottom")
     left.checkbox("Early stop", key=_key("early_stopping"), help="Stop when the test loss stops improving.")
     right.number_input("Patience", 1, 1000, key=_key("patience"), disabled=not st.session_state[
@@ -171,6 +191,23 @@ def view_controls() -> None:
     left.checkbox("Log-scale loss", key=_key("log_scale"))
     right.selectbox("Grid", GRID_SIZES if st.session_state[_key("grid")] in GRID_SIZES
                     else _with_current(GRID_SIZES, _key("grid")), key=_key("grid"))
+
+
+def _reg_rate(previous: Config) -> float | None:
+    """The rate widget's value; None (the default rate) while it shows the default or is hidden."""
+    value = float(st.session_state[_key("reg_rate")])
+    if st.session_state[_key("regularization")] == "none":
+        return previous.network.reg_rate
+    return None if value == DEFAULT_REG_RATE and previous.network.reg_rate is None else value
+
+
+def _weight_decay(previous: Config) -> float | None:
+    """AdamW's weight-decay widget; None (Keras's default) while it shows the default."""
+    optimizer = st.session_state[_key("optimizer")]
+    if optimizer != "adamw":
+        return previous.training.weight_decay
+    value = float(st.session_state[_key("weight_decay")])
+    return None if value == DEFAULT_WEIGHT_DECAY[optimizer] and previous.training.weight_decay is None else value
 
 
 def config_from_widgets(previous: Config) -> tuple[Config, str]:
@@ -188,11 +225,11 @@ def config_from_widgets(previous: Config) -> tuple[Config, str]:
             dataset=get("dataset"), n_classes=int(get("n_classes")) if variable else None, noise=float(get("noise")),
             train_share=get("train_percent") / 100, n_samples=int(get("n_samples")), seed=int(get("seed")),
             features=features, hidden=hidden, initializer=get("initializer"),
-            regularization=get("regularization"), reg_rate=float(get("reg_rate")),
+            regularization=get("regularization"), reg_rate=_reg_rate(previous),
             optimizer=get("optimizer"), learning_rate=float(get("learning_rate")), momentum=float(get("momentum")),
             nesterov=bool(get("nesterov")) and get("momentum") > 0, beta_1=float(get("beta_1")),
             beta_2=float(get("beta_2")), rho=float(get("rho")), epsilon=float(get("epsilon")),
-            weight_decay=float(get("weight_decay")) if get("optimizer") == "adamw" else previous.training.weight_decay,
+            weight_decay=_weight_decay(previous),
             schedule=get("schedule"), decay_steps=int(get("decay_steps")), decay_rate=float(get("decay_rate")),
             batch_size=int(get("batch_size")), clipnorm=float(get("clipnorm")) if get("clip") else None,
             early_stopping=bool(get("early_stopping")), patience=int(get("patience")),

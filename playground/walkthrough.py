@@ -1,0 +1,575 @@
+"""One training step made visible: what the engine computes on one batch, told as a list of steps.
+
+    trace = trace_step(model, X, y)          # on a copy: the model itself is left untouched
+    steps = walkthrough_steps(trace, ["x₁", "x₂"])
+
+`trace_step` makes the calls `Sequential.train_on_batch` makes, in its order (forward with
+training=True, data_loss, backward_from_loss, _apply_penalties, optimizer.apply), on a copy of
+the model, and keeps copies of what every layer computed. Every number shown is the engine's
+own: the traced loss, gradients and update are those `train_on_batch` gives on the same state.
+The copy carries the optimizer's slots and step count and the dropout stream, so the masks and
+the update are the ones the run's next step on this batch would use.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .nn import Sequential
+
+PREVIEW_ROWS = 6   # rows of a matrix shown in full; more are summarised
+PREVIEW_COLS = 8
+
+
+# ---------------------------------------------------------------------------------------------
+# Tracing
+
+
+@dataclass(frozen=True, eq=False)
+class LayerTrace:
+    """What one engine layer computed on a batch of n rows (copies, never engine buffers).
+
+    column: where the layer is drawn: 0 is the inputs, c >= 1 the c-th Dense layer and the
+    batch norm, activation and dropout layers that follow it.
+    z: (n, units) a Dense layer's pre-activation x W + b, an Activation layer's input; None else.
+    outputs: (n, out), the layer's output a. derivative: f'(z) (n, units) for element-wise
+    activations (None for softmax, whose Jacobian is not diagonal). grad_output: dL/da (None at a
+    fused output, whose backward starts from dL/dz). grad_z: dL/dz of a Dense layer (the delta).
+    grad_input: dL/d(inputs) (None for the first layer, which the engine does not compute).
+    params, data_grads, grads, updates: per parameter name: values before the step, gradient of
+    the data loss, gradient with the penalties (what the optimizer receives), and the step taken
+    (params before - params after). extras: dropout 'mask' (scaled by 1 / (1 - rate)); batch
+    norm 'mean', 'variance' (batch statistics) and 'x_hat'.
+    """
+
+    index: int
+    name: str
+    kind: str
+    column: int
+    activation: str | None
+    inputs: np.ndarray
+    z: np.ndarray | None
+    outputs: np.ndarray
+    derivative: np.ndarray | None
+    grad_output: np.ndarray | None
+    grad_z: np.ndarray | None
+    grad_input: np.ndarray | None
+    params: dict[str, np.ndarray]
+    data_grads: dict[str, np.ndarray]
+    grads: dict[str, np.ndarray]
+    updates: dict[str, np.ndarray]
+    extras: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)
+class StepTrace:
+    """One optimizer step on a batch: X (n, d), prepared targets Y (n, k), per-layer traces.
+
+    loss = data_loss + penalty is what `train_on_batch` returns. output_error: dL/dz of the
+    output layer (n, k). flat_grads: the gradient handed to the optimizer (penalties included,
+    before clipping), flat_update: params before - params after, both (P,) in `flat_params` order.
+    """
+
+    X: np.ndarray
+    Y: np.ndarray
+    layers: tuple[LayerTrace, ...]
+    loss_name: str
+    fused: bool
+    data_loss: float
+    penalty: float
+    loss: float
+    output_error: np.ndarray
+    flat_grads: np.ndarray
+    flat_update: np.ndarray
+    optimizer: dict
+    learning_rate: float
+    iteration: int   # the optimizer step number t of this update (1 for the first)
+
+    @property
+    def dense(self) -> list[LayerTrace]:
+        return [layer for layer in self.layers if layer.kind == "dense"]
+
+    @property
+    def widths(self) -> list[int]:
+        """Units per graph column: the inputs, then each Dense layer."""
+        return [self.X.shape[1], *(layer.outputs.shape[1] for layer in self.dense)]
+
+
+# Per-layer attributes that only hold the last pass's arrays (each pass sets them again) and the
+# preallocated buffers: left out of the copy, which would otherwise copy every buffer the model
+# keeps for its batch sizes (hundreds of MB for a wide network that has drawn its grids).
+_TRANSIENT = ("inputs", "outputs", "z", "a", "grad_output", "grad_z", "mask", "_x_hat", "_inv_std", "_current")
+
+
+def copy_model(model: Sequential) -> Sequential:
+    """An independent copy of a built model: weights, optimizer slots and step count, random streams.
+
+    `copy.deepcopy` alone would give every layer arrays of its own, cut off from the copy's flat
+    buffers (a deep-copied NumPy view is no view), so the copy's layers are bound again to views
+    into its own `flat_params` and `flat_grads`. The last pass's arrays and the layers' buffers
+    are not copied (see _TRANSIENT): the copy allocates its own on its first pass.
+    """
+    memo: dict[int, object] = {}
+    for layer in model.layers:
+        state = vars(layer)
+        for name in _TRANSIENT:
+            if state.get(name) is not None:
+                memo[id(state[name])] = None
+        for name in ("_buffers", "params", "grads"):
+            if isinstance(state.get(name), dict):
+                memo[id(state[name])] = {}
+    clone = copy.deepcopy(model, memo)
+    for source, target in zip(model.layers, clone.layers, strict=True):
+        state = vars(target)
+        for name in _TRANSIENT:
+            if name in state:
+                state[name] = None
+        if "_batch" in state:
+            state["_batch"] = -1  # no current buffers
+        target.bind({key: _view(clone.flat_params, model, value) for key, value in source.params.items()},
+                    {key: _view(clone.flat_grads, model, value) for key, value in source.grads.items()})
+    return clone
+
+
+def _view(flat: np.ndarray, model: Sequential, array: np.ndarray) -> np.ndarray:
+    return flat[model.slice_of(array)].reshape(array.shape)
+
+
+def _copy(array) -> np.ndarray | None:
+    return None if array is None else np.array(array, dtype=np.float64, copy=True)
+
+
+def trace_step(model: Sequential, X, y) -> StepTrace:
+    """Trace one `train_on_batch(X, y)` of a compiled model on a copy of it.
+
+    X: (n, input_dim); y: targets as `train_on_batch` takes them. The model is not changed.
+    """
+    model._require(compiled=True)
+    clone = copy_model(model)
+    X = clone._inputs(X)
+    Y = clone._targets(X, y)
+    for layer in clone.layers:  # no stale values from an earlier pass
+        layer.grad_output = None
+        if hasattr(layer, "grad_z"):
+            layer.grad_z = None
+    flat, layers = clone.flat_params, clone.layers
+    with np.errstate(all="ignore"):  # a diverging run is shown as it is, not raised
+        clone.forward(X, training=True)
+        forward = [_forward_record(layer) for layer in layers]
+        data_loss = clone.data_loss(Y)
+        clone.backward_from_loss(Y)
+        data_grads = clone.flat_grads.copy()
+        penalty = clone._apply_penalties()
+        loss = data_loss + penalty
+        grads = clone.flat_grads.copy()
+        before = flat.copy()
+        learning_rate = float(clone.optimizer.current_learning_rate)
+        clone.optimizer.apply(flat, clone.flat_grads)
+        update = before - flat
+    traces, column = [], 0
+    for index, layer in enumerate(layers):
+        column += layer.kind == "dense"
+        slices = {key: clone.slice_of(value) for key, value in layer.params.items()}
+        shapes = {key: value.shape for key, value in layer.params.items()}
+
+        def part(vector, slices=slices, shapes=shapes):
+            return {key: vector[s].reshape(shapes[key]) for key, s in slices.items()}
+
+        traces.append(LayerTrace(
+            index=index, name=layer.name, kind=layer.kind, column=column,
+            activation=getattr(getattr(layer, "activation", None), "name", None),
+            grad_output=_copy(layer.grad_output), grad_z=_copy(getattr(layer, "grad_z", None)),
+            grad_input=_copy(layers[index - 1].grad_output) if index else None,
+            params=part(before), data_grads=part(data_grads), grads=part(grads), updates=part(update),
+            **forward[index]))
+    last = layers[-1]
+    output_error = _copy(getattr(last, "grad_z", None))
+    if output_error is None:
+        output_error = traces[-1].grad_output
+    return StepTrace(X.copy(), Y.copy(), tuple(traces), clone.loss.name, clone._fused, data_loss, penalty, loss,
+                     output_error, grads, update, clone.optimizer.get_config(), learning_rate,
+                     clone.optimizer.iterations)
+
+
+def _forward_record(layer) -> dict:
+    """Copies of a layer's forward-pass arrays (taken before the backward pass reuses buffers)."""
+    z = _copy(getattr(layer, "z", None))
+    activation = getattr(layer, "activation", None)
+    derivative = None
+    if z is not None and activation is not None and activation.name != "softmax":
+        derivative = _copy(activation.derivative(z, layer.outputs))
+    extras = {}
+    if getattr(layer, "mask", None) is not None:
+        extras["mask"] = _copy(layer.mask)
+    if layer.kind == "batch_norm":
+        extras.update(mean=layer.inputs.mean(axis=0), variance=layer.inputs.var(axis=0),
+                      x_hat=_copy(layer._x_hat))
+    return dict(inputs=_copy(layer.inputs), z=z, outputs=_copy(layer.outputs), derivative=derivative,
+                extras=extras)
+
+
+# ---------------------------------------------------------------------------------------------
+# Steps
+
+
+@dataclass(frozen=True, eq=False)
+class Table:
+    """A named array to show: values (rows, cols) or (cols,); `rows` labels rows ('example', 'input' ...)."""
+
+    title: str
+    values: np.ndarray
+    rows: str = "example"
+    columns: tuple[str, ...] | None = None
+    row_names: tuple[str, ...] | None = None
+
+    def preview(self, max_rows: int = PREVIEW_ROWS, max_cols: int = PREVIEW_COLS):
+        """(values (r, c) shown, row labels, column labels, note on what was left out)."""
+        values = np.atleast_2d(self.values)
+        shown = values[:max_rows, :max_cols] + 0.0  # + 0.0 shows -0.0 as 0
+        if self.row_names is not None:
+            row_labels = list(self.row_names[:max_rows])
+        elif np.ndim(self.values) == 1:
+            row_labels = [""]
+        else:
+            row_labels = [f"{self.rows} {i + 1}" for i in range(shown.shape[0])]
+        columns = self.columns or tuple(str(j + 1) for j in range(values.shape[1]))
+        note = ""
+        if values.shape != shown.shape:
+            note = (f"shape {tuple(np.shape(self.values))}, Frobenius norm {np.linalg.norm(values):.4g}; "
+                    f"first {shown.shape[0]} rows and {shown.shape[1]} columns shown")
+        return shown, row_labels, list(columns[:max_cols]), note
+
+
+@dataclass(frozen=True, eq=False)
+class Step:
+    """One step of the walkthrough.
+
+    phase: 'forward', 'loss', 'backward' or 'update'. column: the active graph column.
+    nodes: per graph column, (n, units) values known at this step (drawn on the network);
+    node_label says what the active column's values are. edges: per Dense layer, (in, out)
+    values drawn on the edges (weights, gradients or changes: `edge_label`); edge_focus: the
+    column whose incoming edges the step is about (None: none or all).
+    """
+
+    phase: str
+    title: str
+    latex: str
+    text: str
+    tables: tuple[Table, ...]
+    column: int
+    nodes: dict[int, np.ndarray]
+    node_label: str
+    edges: tuple[np.ndarray, ...]
+    edge_label: str
+    edge_focus: int | None
+
+
+ACTIVATION_LATEX = {
+    "linear": "z", "relu": r"\max(0, z)", "leaky_relu": r"\max(0.2z, z)", "elu": r"\operatorname{ELU}(z)",
+    "gelu": r"\operatorname{GELU}(z)", "swish": r"z\,\sigma(z)", "silu": r"z\,\sigma(z)",
+    "softplus": r"\log(1 + e^{z})", "sigmoid": r"\sigma(z) = \frac{1}{1 + e^{-z}}", "tanh": r"\tanh(z)",
+    "step": r"\mathbf{1}[z > 0]", "softmax": r"\frac{e^{z_j}}{\sum_k e^{z_k}}",
+}
+DERIVATIVE_LATEX = {
+    "linear": "1", "relu": r"\mathbf{1}[z > 0]", "leaky_relu": r"1 \text{ if } z > 0 \text{ else } 0.2",
+    "elu": r"1 \text{ if } z > 0 \text{ else } a + 1", "gelu": r"\operatorname{GELU}'(z)",
+    "swish": r"\sigma(z)\,(1 + z(1 - \sigma(z)))", "silu": r"\sigma(z)\,(1 + z(1 - \sigma(z)))",
+    "softplus": r"\sigma(z)", "sigmoid": r"a\,(1 - a)", "tanh": r"1 - a^2", "step": "0",
+}
+LOSS_LATEX = {
+    "binary_crossentropy": r"-\frac{1}{n}\sum_i \big[y_i \log a_i + (1 - y_i)\log(1 - a_i)\big]",
+    "categorical_crossentropy": r"-\frac{1}{n}\sum_i \sum_k y_{ik} \log a_{ik}",
+    "sparse_categorical_crossentropy": r"-\frac{1}{n}\sum_i \log a_{i, y_i}",
+    "mse": r"\frac{1}{nk}\sum_{i,k} (a_{ik} - y_{ik})^2",
+}
+
+
+PARAM_SYMBOLS = {"kernel": "W", "bias": "b", "gamma": "γ", "beta": "β"}
+
+
+def _sup(column: int) -> str:
+    return f"^{{[{column}]}}"
+
+
+def _aligned(*lines: str) -> str:
+    """Formulas one under the other (st.latex does not wrap long lines)."""
+    lines = [line for line in lines if line]
+    if len(lines) == 1:
+        return lines[0]
+    return r"\begin{aligned}" + r" \\ ".join(f"&{line}" for line in lines) + r"\end{aligned}"
+
+
+def _units(width: int) -> tuple[str, ...]:
+    return tuple(f"unit {j + 1}" for j in range(width))
+
+
+def _output_columns(trace: StepTrace) -> tuple[str, ...]:
+    k = trace.Y.shape[1]
+    if trace.loss_name == "mse":
+        return ("ŷ",) if k == 1 else tuple(f"ŷ{j + 1}" for j in range(k))
+    return ("P(class 1)",) if k == 1 else tuple(f"class {j}" for j in range(k))
+
+
+def _optimizer_latex(config: dict) -> str:
+    name = config["name"]
+    lines = []
+    if config.get("clipnorm"):
+        lines.append(r"g \leftarrow g \cdot \min\!\big(1, \tfrac{c}{\lVert g \rVert + 10^{-6}}\big)")
+    if config.get("weight_decay") and name != "adamw":
+        lines.append(r"g \leftarrow g + \lambda\theta")
+    if name == "sgd" and config.get("momentum"):
+        lines.append(r"b \leftarrow \mu b + g")
+        lines.append(r"\theta \leftarrow \theta - \eta\,(g + \mu b)" if config.get("nesterov")
+                     else r"\theta \leftarrow \theta - \eta\, b")
+    elif name == "sgd":
+        lines.append(r"\theta \leftarrow \theta - \eta\, g")
+    elif name == "rmsprop":
+        lines += [r"v \leftarrow \rho v + (1 - \rho) g^2",
+                  r"\theta \leftarrow \theta - \eta\, \frac{g}{\sqrt{v} + \epsilon}"]
+    elif name in ("adam", "adamw"):
+        if name == "adamw" and config.get("weight_decay"):
+            lines.append(r"\theta \leftarrow \theta\,(1 - \eta\lambda)")
+        lines += [r"m \leftarrow \beta_1 m + (1 - \beta_1) g,\quad v \leftarrow \beta_2 v + (1 - \beta_2) g^2",
+                  r"\theta \leftarrow \theta - \frac{\eta}{1 - \beta_1^t}\,"
+                  r"\frac{m}{\sqrt{v} / \sqrt{1 - \beta_2^t} + \epsilon}"]
+    elif name == "adagrad":
+        lines += [r"s \leftarrow s + g^2", r"\theta \leftarrow \theta - \eta\, \frac{g}{\sqrt{s} + \epsilon}"]
+    else:
+        lines.append(r"\theta \leftarrow \theta - \Delta\theta")
+    return _aligned(*lines)
+
+
+def walkthrough_steps(trace: StepTrace, input_names: list[str] | None = None) -> list[Step]:
+    """The trace told as steps: the batch, the forward pass layer by layer, the loss, the output
+    error, the backward pass layer by layer, the penalties' gradient and the optimizer's update."""
+    story = _Story(trace, input_names)
+    story.forward()
+    story.loss()
+    story.backward()
+    story.update()
+    return story.steps
+
+
+class _Story:
+    """Builds the steps; `nodes` holds, per graph column, the values known so far in the current phase."""
+
+    def __init__(self, trace: StepTrace, input_names: list[str] | None):
+        self.trace, self.dense = trace, trace.dense
+        self.n, self.last = trace.X.shape[0], len(self.dense)
+        self.inputs = tuple(input_names or (f"x{j + 1}" for j in range(trace.X.shape[1])))
+        self.weights = tuple(layer.params["kernel"] for layer in self.dense)
+        self.outputs = _output_columns(trace)
+        self.steps: list[Step] = []
+        self.nodes: dict[int, np.ndarray] = {0: trace.X}
+
+    def add(self, phase, title, latex, text, tables, column, label, edges=None, edge_label="weights", focus=None):
+        self.steps.append(Step(phase, title, latex, text, tuple(tables), column, dict(self.nodes), label,
+                               self.weights if edges is None else edges, edge_label, focus))
+
+    def columns(self, layer: LayerTrace) -> tuple[str, ...]:
+        return self.outputs if layer.column == self.last else _units(layer.outputs.shape[1])
+
+    def name(self, column: int) -> str:
+        return "output layer" if column == self.last else f"layer {column}"
+
+    # -- forward --------------------------------------------------------------------------------
+    def forward(self) -> None:
+        trace, n = self.trace, self.n
+        self.add("forward", "The mini-batch", r"a^{[0]} = X \in \mathbb{R}^{" + f"{n} \\times {trace.X.shape[1]}}}",
+                 f"{n} example{'s' if n > 1 else ''} with {len(self.inputs)} standardised input features, and "
+                 "their targets. The whole batch goes through the network at once: one row per example.",
+                 [Table("inputs X", trace.X, columns=self.inputs), self.targets()], 0, "x")
+        for layer in trace.layers:
+            getattr(self, f"forward_{layer.kind}")(layer)
+
+    def targets(self) -> Table:
+        Y = self.trace.Y
+        columns = ("y",) if Y.shape[1] == 1 else tuple(f"y = {j}" for j in range(Y.shape[1]))
+        return Table("targets y", Y, columns=columns)
+
+    def forward_dense(self, layer: LayerTrace) -> None:
+        c, sup, cols = layer.column, _sup(layer.column), self.columns(layer)
+        tables = [Table(f"W{c}", layer.params["kernel"], "input", cols)]
+        if "bias" in layer.params:
+            tables.append(Table(f"b{c}", layer.params["bias"], columns=cols))
+        self.nodes[c] = layer.z
+        width_in, width = layer.inputs.shape[1], layer.z.shape[1]
+        self.add("forward", f"Forward, {self.name(c)}: pre-activations", f"z{sup} = a^{{[{c - 1}]}} W{sup} + b{sup}",
+                 "Each unit takes a weighted sum of the previous layer's outputs plus its bias: "
+                 f"({self.n} × {width_in}) @ ({width_in} × {width}) gives z ({self.n} × {width}).",
+                 [*tables, Table(f"z{c}", layer.z, columns=cols)], c, "z", focus=c)
+        if layer.activation != "linear":
+            self.forward_activation(layer)
+
+    def forward_activation(self, layer: LayerTrace) -> None:
+        c, sup = layer.column, _sup(layer.column)
+        argument = f"z{sup}" if layer.kind == "dense" else "y"
+        self.nodes[c] = layer.outputs
+        self.add("forward", f"Forward, {self.name(c)}: activations",
+                 f"a{sup} = f({argument}),\\quad f(z) = {ACTIVATION_LATEX.get(layer.activation, layer.activation)}",
+                 f"The activation **{layer.activation}** is applied to every "
+                 + ("normalised value." if layer.kind != "dense" else "pre-activation"
+                    + (" (over each row: softmax couples a row's outputs)." if layer.activation == "softmax" else ".")),
+                 [Table(f"a{c}", layer.outputs, columns=self.columns(layer))], c, "a")
+
+    def forward_batch_norm(self, layer: LayerTrace) -> None:
+        c, cols = layer.column, self.columns(layer)
+        self.nodes[c] = layer.outputs
+        self.add("forward", f"Forward, {self.name(c)}: batch normalisation",
+                 r"\hat z = \frac{z - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}},\quad y = \gamma \hat z + \beta",
+                 "Each unit's pre-activations are standardised with the batch's own mean and variance, then "
+                 "scaled by γ and shifted by β (both learned). Training also moves the moving statistics used "
+                 "at inference.",
+                 [Table("batch mean μ_B", layer.extras["mean"], columns=cols),
+                  Table("batch variance σ²_B", layer.extras["variance"], columns=cols),
+                  Table("y", layer.outputs, columns=cols)], c, "y")
+
+    def forward_dropout(self, layer: LayerTrace) -> None:
+        c, mask = layer.column, layer.extras.get("mask")
+        self.nodes[c] = layer.outputs
+        self.add("forward", f"Forward, {self.name(c)}: dropout",
+                 r"\tilde a = a \odot m,\quad m_{ij} \in \{0, \tfrac{1}{1 - p}\}",
+                 "Each activation is zeroed with probability p, the others scaled by 1/(1 − p). This is the mask "
+                 "the run's next step on this batch would draw"
+                 + ("." if mask is not None else " (here p = 0: nothing is dropped)."),
+                 [Table("mask m", mask, columns=self.columns(layer))] if mask is not None else [], c, "ã")
+
+    # -- loss -----------------------------------------------------------------------------------
+    def loss(self) -> None:
+        trace, out = self.trace, self.trace.layers[-1]
+        penalty = f" + penalty {trace.penalty:.10g}" if trace.penalty else ""
+        self.add("loss", "The loss", f"L = {LOSS_LATEX.get(trace.loss_name, trace.loss_name)}"
+                 + (r" + \text{penalty}" if trace.penalty else ""),
+                 f"**{trace.loss_name}** of the outputs against the targets: data loss {trace.data_loss:.10g}"
+                 f"{penalty} = **{trace.loss:.10g}**. This is the loss train_on_batch reports for this step "
+                 "(before the update).",
+                 [Table("outputs a", out.outputs, columns=self.outputs), self.targets()], self.last, "a")
+
+    # -- backward -------------------------------------------------------------------------------
+    def backward(self) -> None:
+        trace, last, sup = self.trace, self.last, _sup(self.last)
+        out = trace.layers[-1]
+        if trace.fused:
+            latex = r"\delta" + sup + r" = \frac{\partial L}{\partial z" + sup + r"} = \frac{a - y}{n}"
+            text = (f"With a {out.activation} output and {trace.loss_name} the gradient with respect to the "
+                    "pre-activations simplifies to (a − y)/n: each example's error, divided by the batch size.")
+        else:
+            latex = r"\delta" + sup + r" = \frac{\partial L}{\partial a} \odot f'(z) = \frac{2}{nk}(a - y) \odot f'(z)"
+            text = "The loss's gradient with respect to the outputs, times the output activation's slope."
+        self.nodes = {last: trace.output_error}
+        self.add("backward", "Backward: the output error", latex, text,
+                 [Table(f"δ{last}", trace.output_error, columns=self.outputs)], last, "δ")
+        for layer in reversed(trace.layers):
+            getattr(self, f"backward_{layer.kind}")(layer)
+        if trace.penalty:
+            self.penalty()
+
+    def backward_dense(self, layer: LayerTrace) -> None:
+        c, sup, cols = layer.column, _sup(layer.column), self.columns(layer)
+        if c != self.last:
+            self.nodes[c] = layer.grad_z
+            if layer.activation == "linear":
+                self.add("backward", f"Backward, {self.name(c)}: delta",
+                         r"\delta" + sup + r" = \frac{\partial L}{\partial z" + sup + "}",
+                         "This Dense layer has no activation of its own (batch norm follows it), so its delta "
+                         "is the gradient that came back.", [Table(f"δ{c}", layer.grad_z, columns=cols)], c, "δ")
+            else:
+                self.add("backward", f"Backward, {self.name(c)}: delta",
+                         r"\delta" + sup + r" = \frac{\partial L}{\partial a" + sup + r"} \odot f'(z" + sup
+                         + r"),\quad f'(z) = " + DERIVATIVE_LATEX.get(layer.activation, "f'(z)"),
+                         "The gradient arriving at the activations is multiplied, element by element, by the "
+                         "activation's slope at each pre-activation: where the slope is small, little gets through.",
+                         [Table(f"∂L/∂a{c}", layer.grad_output, columns=cols),
+                          Table(f"f'(z{c})", layer.derivative, columns=cols),
+                          Table(f"δ{c}", layer.grad_z, columns=cols)], c, "δ")
+        tables = [Table(f"∂L/∂W{c}", layer.data_grads["kernel"], "input", cols)]
+        if "bias" in layer.params:
+            tables.append(Table(f"∂L/∂b{c}", layer.data_grads["bias"], columns=cols))
+        previous = ""
+        if layer.grad_input is not None:
+            tables.append(Table(f"∂L/∂a{c - 1}", layer.grad_input, columns=_units(layer.grad_input.shape[1])))
+            previous = (r"\frac{\partial L}{\partial a^{[" + f"{c - 1}" + r"]}} = \delta" + sup + r" (W" + sup
+                        + r")^\top")
+        self.add("backward", f"Backward, {self.name(c)}: weight gradients",
+                 _aligned(r"\frac{\partial L}{\partial W" + sup + r"} = (a^{[" + f"{c - 1}" + r"]})^\top \delta"
+                          + sup + r",\quad \frac{\partial L}{\partial b" + sup + r"} = \sum_i \delta_i" + sup,
+                          previous),
+                 "Each weight's gradient sums, over the batch, its input times the delta of the unit it feeds"
+                 + ("; the deltas also flow back through the weights to the previous layer." if previous else
+                    ". The inputs need no gradient, so the backward pass ends here."),
+                 tables, c, "δ", edges=tuple(d.data_grads["kernel"] for d in self.dense), edge_label="gradients",
+                 focus=c)
+
+    def backward_dropout(self, layer: LayerTrace) -> None:
+        if layer.grad_input is None:
+            return
+        c = layer.column
+        self.nodes[c] = layer.grad_input
+        self.add("backward", f"Backward, {self.name(c)}: through dropout",
+                 r"\frac{\partial L}{\partial a} = \frac{\partial L}{\partial \tilde a} \odot m",
+                 "Dropped units pass no gradient back; kept ones pass it scaled by the same 1/(1 − p).",
+                 [Table("∂L/∂a", layer.grad_input, columns=self.columns(layer))], c, "∂L/∂a")
+
+    def backward_activation(self, layer: LayerTrace) -> None:
+        c, cols = layer.column, self.columns(layer)
+        self.nodes[c] = layer.grad_input
+        self.add("backward", f"Backward, {self.name(c)}: through the activation",
+                 r"\frac{\partial L}{\partial y} = \frac{\partial L}{\partial a} \odot f'(y),\quad f'(z) = "
+                 + DERIVATIVE_LATEX.get(layer.activation, "f'(z)"),
+                 "The gradient is multiplied by the activation's slope at each normalised value.",
+                 [Table(f"∂L/∂a{c}", layer.grad_output, columns=cols), Table("f'(y)", layer.derivative, columns=cols),
+                  Table("∂L/∂y", layer.grad_input, columns=cols)], c, "∂L/∂y")
+
+    def backward_batch_norm(self, layer: LayerTrace) -> None:
+        c, cols = layer.column, self.columns(layer)
+        tables = [Table("∂L/∂γ", layer.data_grads["gamma"], columns=cols),
+                  Table("∂L/∂β", layer.data_grads["beta"], columns=cols)]
+        if layer.grad_input is not None:
+            self.nodes[c] = layer.grad_input
+            tables.append(Table(f"∂L/∂z{c}", layer.grad_input, columns=cols))
+        self.add("backward", f"Backward, {self.name(c)}: through batch norm",
+                 _aligned(r"\frac{\partial L}{\partial \gamma} = \sum_i g_i \hat z_i,\quad "
+                          r"\frac{\partial L}{\partial \beta} = \sum_i g_i",
+                          r"\frac{\partial L}{\partial z} = \frac{\gamma}{\sqrt{\sigma_B^2 + \epsilon}}"
+                          r"\big(g - \bar g - \hat z\, \overline{g \hat z}\big)"),
+                 "γ and β get their gradients (g = ∂L/∂y); the gradient to the pre-activations also flows through "
+                 "the batch mean and variance, which every example of the batch shares.", tables, c, "∂L/∂z")
+
+    def penalty(self) -> None:
+        dense = self.dense
+        norms = np.array([[np.linalg.norm(d.data_grads["kernel"]), np.linalg.norm(d.grads["kernel"])]
+                          for d in dense])
+        self.add("backward", "The penalty's gradient",
+                 r"\frac{\partial L}{\partial W} \mathrel{+}= 2\lambda_2 W + \lambda_1 \operatorname{sign}(W)",
+                 f"The regularizer adds {self.trace.penalty:.6g} to the loss and pulls every kernel weight "
+                 "towards 0.",
+                 [Table("gradient norms", norms, columns=("data loss only", "with penalty"),
+                        row_names=tuple(f"W{d.column}" for d in dense))],
+                 self.last, "δ", edges=tuple(d.grads["kernel"] for d in dense), edge_label="gradients")
+
+    # -- update ---------------------------------------------------------------------------------
+    def update(self) -> None:
+        trace, dense = self.trace, self.dense
+        summary, rows = [], []
+        for layer in trace.layers:
+            for key in layer.params:
+                summary.append([np.linalg.norm(layer.params[key]), np.linalg.norm(layer.grads[key]),
+                                np.linalg.norm(layer.updates[key])])
+                rows.append(f"{PARAM_SYMBOLS.get(key, key)}{layer.column}")
+        tables = [Table("norms per parameter", np.array(summary), columns=("‖θ‖", "‖g‖", "‖Δθ‖"),
+                        row_names=tuple(rows))]
+        tables += [Table(f"ΔW{d.column}", -d.updates["kernel"], "input", self.columns(d)) for d in dense]
+        name = trace.optimizer["name"]
+        note = ""
+        if name in ("adam", "adamw") and trace.iteration == 1:
+            note = (" On Adam's first step m/√v is ±1 for every parameter with a gradient, so each of them "
+                    "moves by about η, whatever its gradient's size.")
+        self.nodes = {d.column: -d.updates["bias"][None, :] for d in dense if "bias" in d.updates}
+        self.add("update", f"The update ({name}, step t = {trace.iteration})", _optimizer_latex(trace.optimizer),
+                 f"Learning rate η = {trace.learning_rate:.6g}. The optimizer turns the gradients into a change of "
+                 "every parameter (Δθ = new − old, shown here and on the edges)." + note + " It was computed on a "
+                 "copy of the network: the run itself is unchanged.", tables, self.last, "Δb",
+                 edges=tuple(-d.updates["kernel"] for d in dense), edge_label="changes")
