@@ -47,6 +47,7 @@ INITIALIZERS = ("glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "l
 REGULARIZATIONS = ("none", "l1", "l2", "l1l2")
 OPTIMIZERS = ("sgd", "rmsprop", "adam", "adamw", "adagrad")
 SCHEDULES = ("constant", "step", "exponential", "cosine")
+RULES = ("backprop", "perceptron")  # how the weights learn; "perceptron": see playground/perceptron.py
 
 # Which hyperparameters each optimizer and schedule reads (Keras argument names); the UI shows
 # only these, `optimizer_kwargs`/`schedule_kwargs` pass only these.
@@ -100,6 +101,7 @@ BOUNDS: dict[str, Range | tuple[str, ...]] = {
     "epsilon": Range(1e-12, 0.1),
     "weight_decay": Range(0.0, 1.0),
     "schedule": SCHEDULES,
+    "rule": RULES,
     "decay_steps": Range(1, 1_000_000),
     "decay_rate": Range(0.0, 1.0, low_open=True),
     "batch_size": Range(1, 4500),  # further capped by n_train; 4500 = the largest n_train
@@ -308,6 +310,8 @@ class TrainingConfig(_Section):
 
     Schedules: step and exponential multiply the rate by ``decay_rate`` every ``decay_steps``
     optimizer steps (step in stairs); cosine decays it to 0 over ``decay_steps``.
+    ``rule`` is "backprop" (the optimizer's update) or "perceptron": Rosenblatt's rule on a single
+    step unit, using only the learning rate and schedule (see ``playground.perceptron``).
     """
 
     optimizer: str = "adam"
@@ -326,6 +330,12 @@ class TrainingConfig(_Section):
     clipnorm: float | None = None
     early_stopping: bool = False
     patience: int = 10
+    rule: str = "backprop"
+
+    def _check(self):
+        if self.nesterov and self.momentum == 0:
+            raise ConfigError("nesterov", "nesterov=true needs a momentum above 0 (Nesterov's look-ahead is a "
+                                          "momentum method). Received: nesterov=True, momentum=0")
 
     @property
     def effective_weight_decay(self) -> float:
@@ -358,6 +368,17 @@ SECTIONS: dict[str, type[_Section]] = {
 FIELD_SECTION = {f.name: name for name, cls in SECTIONS.items() for f in dataclasses.fields(cls)}
 
 
+def _perceptron_problem(data: DataConfig, network: NetworkConfig) -> str:
+    """Why the perceptron rule cannot train this data and network ("" when it can)."""
+    if network.hidden:
+        return f"{len(network.hidden)} hidden layer{'s' if len(network.hidden) > 1 else ''}"
+    if data.task == "regression":
+        return f"dataset={data.dataset!r} (regression)"
+    if data.class_count != 2:
+        return f"dataset={data.dataset!r} with {data.class_count} classes"
+    return ""
+
+
 def _batch_size_error(batch_size: int, data: DataConfig) -> ConfigError:
     n_train = f"n_train = floor(n_samples * train_share) = floor({data.n_samples} * {data.train_share})"
     return ConfigError("batch_size", f"batch_size must be between 1 and {data.n_train} ({n_train}). "
@@ -380,6 +401,11 @@ class Config:
                 raise ConfigError(name, f"{name} must be a {cls.__name__}. Received: {name}={_show(value)}")
         if self.training.batch_size > self.data.n_train:
             raise _batch_size_error(self.training.batch_size, self.data)
+        if self.training.rule == "perceptron":
+            problem = _perceptron_problem(self.data, self.network)
+            if problem:
+                raise ConfigError("rule", f"rule='perceptron' trains a single step unit, so it needs no hidden "
+                                          f"layers and a two-class dataset. Received: {problem}")
 
     @property
     def output_units(self) -> int:
@@ -387,13 +413,16 @@ class Config:
 
     @property
     def output_activation(self) -> str:
+        if self.training.rule == "perceptron":
+            return "step"
         if self.data.task == "regression":
             return "linear"
         return "softmax" if self.data.class_count > 2 else "sigmoid"
 
     @property
     def loss(self) -> str:
-        if self.data.task == "regression":
+        """The loss the model is compiled with (perceptron: mse, which on 0/1 outputs is the error rate)."""
+        if self.data.task == "regression" or self.training.rule == "perceptron":
             return "mse"
         return "sparse_categorical_crossentropy" if self.data.class_count > 2 else "binary_crossentropy"
 
@@ -480,6 +509,7 @@ QUERY_KEYS = {  # URL parameter -> field
     "beta1": "beta_1", "beta2": "beta_2", "rho": "rho", "eps": "epsilon", "wd": "weight_decay",
     "schedule": "schedule", "decay_steps": "decay_steps", "decay_rate": "decay_rate",
     "batch": "batch_size", "clip": "clipnorm", "early_stop": "early_stopping", "patience": "patience",
+    "rule": "rule",
     "test": "show_test", "discretize": "discretize", "grid": "grid", "log_scale": "log_scale",
 }
 _FIELD_TYPE = {f.name: f.type for cls in (*SECTIONS.values(), LayerConfig) for f in dataclasses.fields(cls)}
@@ -666,4 +696,8 @@ def _from_query(params, notes: list[str] | None) -> Config:
     if training.batch_size > data.n_train:  # the default batch size exceeds a tiny training split
         notes.append(f"{_batch_size_error(training.batch_size, data)}. Used batch_size={data.n_train} instead.")
         training = training.replace(batch_size=data.n_train)
+    if training.rule == "perceptron" and _perceptron_problem(data, network):
+        notes.append(f"rule='perceptron' trains a single step unit, so it needs no hidden layers and a two-class "
+                     f"dataset. Received: {_perceptron_problem(data, network)}. Used rule='backprop' instead.")
+        training = training.replace(rule="backprop")
     return Config(data, network, training, _make(ViewConfig, values["view"], notes))

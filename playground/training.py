@@ -26,6 +26,7 @@ from .datasets import DOMAIN, Standardizer, make_dataset, make_features, split
 from .network import build_model, build_optimizer, hidden_layers, kernel_regularizer
 from .nn import BatchNorm, Dense, losses
 from .nn.schedules import Schedule
+from .perceptron import rule_for
 
 MAX_SNAPSHOTS = 200          # snapshots kept; beyond, every other one is dropped and k doubles
 MAX_CURVE_POINTS = 20_000    # per-epoch curve points kept; beyond, every other one is dropped
@@ -194,6 +195,7 @@ class Trainer:
     # -- construction -------------------------------------------------------------------------
     def _build_network(self) -> None:
         self.model = build_model(self.config)
+        self.rule = rule_for(self.config, self.model)  # None: backprop; else e.g. the perceptron rule
         self.hidden = hidden_layers(self.model)
         self._restart()
 
@@ -222,6 +224,7 @@ class Trainer:
     def reset(self) -> None:
         """Back to the initial weights of the config's seed (the same ones every time)."""
         self.model.reset()
+        self.rule = rule_for(self.config, self.model)
         self._restart()
 
     def regenerate(self, seed: int) -> None:
@@ -239,6 +242,7 @@ class Trainer:
                              or config.network.initializer != old.network.initializer
                              or config.data.features != old.data.features
                              or config.output_units != old.output_units
+                             or config.output_activation != old.output_activation
                              or config.loss != old.loss)
         if data_changed:
             self.data = make_run_data(config)
@@ -302,6 +306,7 @@ class Trainer:
         target = math.inf if epochs is None else epochs
         completed = 0
         batch = self.config.training.batch_size
+        step = self.model._step if self.rule is None else self.rule.step
         with np.errstate(all="ignore"):  # overflow in a diverging run is caught by the guard instead
             while completed < target:
                 if self._order is None:
@@ -310,7 +315,7 @@ class Trainer:
                     self._batch_losses = 0.0
                 X, Y = self._order
                 start, stop = self._cursor, min(self._cursor + batch, X.shape[0])
-                self._batch_losses += self.model._step(X[start:stop], Y[start:stop]) * (stop - start)
+                self._batch_losses += step(X[start:stop], Y[start:stop]) * (stop - start)
                 self._cursor = stop
                 if stop == X.shape[0]:
                     self._order, self._cursor = None, 0
@@ -327,8 +332,11 @@ class Trainer:
         reason = self._divergence(mean_batch_loss)
         if reason:
             self._restore_state(self._good)
+            self.epoch -= 1  # the failed epoch's weights are discarded: the run stands at the last good one
             self.status, self.message = "diverged", reason
             return False
+        if self.rule is not None:
+            self.rule.end_epoch()
         self._record_epoch()
         self._good = self._save_state()
         return self._check_early_stopping()

@@ -322,7 +322,7 @@ def configs(draw) -> Config:
                            "decay_steps", "decay_rate", "patience")}
     training = TrainingConfig(
         optimizer=draw(st.sampled_from(OPTIMIZERS)),
-        nesterov=draw(st.booleans()),
+        nesterov=draw(st.booleans()) and fields["momentum"] > 0,
         weight_decay=draw(st.none() | ranged("weight_decay")),
         schedule=draw(st.sampled_from(SCHEDULES)),
         batch_size=draw(st.integers(1, data.n_train)),
@@ -373,7 +373,7 @@ def test_query_format_example():
     assert Config().replace(learning_rate=1.0).to_query() == {"lr": "1"}
     assert Config().replace(dataset="blobs", n_classes=5).to_query() == {"data": "blobs", "classes": "5"}
     assert Config().replace(dataset="blobs").to_query() == {"data": "blobs"}
-    assert Config.from_query({"test": "true", "nesterov": "1", "log_scale": "off"}).view.show_test
+    assert Config.from_query({"test": "true", "nesterov": "1", "momentum": "0.9", "log_scale": "off"}).view.show_test
 
 
 def test_strict_query_reports_everything():
@@ -540,3 +540,12 @@ def test_name_tables_match_the_engine_registries():
     assert set(INITIALIZERS) == set(initializers.INITIALIZERS.names())
     assert set(OPTIMIZERS) == set(optimizers.OPTIMIZERS.names())
     assert set(SCHEDULES) == set(schedules.SCHEDULES.names())
+
+
+def test_nesterov_needs_momentum_and_a_link_without_it_is_corrected_with_a_note():
+    with pytest.raises(ConfigError, match="nesterov=true needs a momentum above 0"):
+        TrainingConfig(optimizer="sgd", nesterov=True)
+    config, notes = Config.from_query_lenient({"opt": "sgd", "nesterov": "true"})
+    assert config.training.nesterov is False and config.training.optimizer == "sgd"
+    assert any("nesterov" in note for note in notes)
+    assert Config.from_query({"opt": "sgd", "momentum": "0.9", "nesterov": "true"}).training.nesterov is True

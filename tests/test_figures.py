@@ -352,3 +352,16 @@ def test_replay_multiclass_frames_and_caps(blobs):
 
 def test_figures_are_plain_plotly():
     assert isinstance(F.loss_figure(Trainer(Config().replace(n_samples=60, batch_size=10)).history), go.Figure)
+
+
+def test_live_dict_figures_are_the_same_figures(binary):
+    snapshot, history = binary.snapshot(), binary.history
+    pairs = [
+        (F.boundary_figure(snapshot, binary.data, binary.config),
+         F.boundary_figure(snapshot, binary.data, binary.config, as_dict=True)),
+        (F.loss_figure(history), F.loss_figure(history, as_dict=True)),
+        (F.health_figure(snapshot.layers), F.health_figure(snapshot.layers, as_dict=True)),
+    ]
+    for built, spec in pairs:
+        assert isinstance(spec, dict)
+        assert pio.to_json(go.Figure(spec), validate=False) == pio.to_json(built, validate=False)

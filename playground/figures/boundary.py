@@ -197,7 +197,7 @@ def domain_axes(**extra) -> tuple[dict, dict]:
 
 def boundary_figure(snapshot: Snapshot, data: RunData, config: Config, *, show_test: bool | None = None,
                     discretize: bool | None = None, predictions: Mapping[str, np.ndarray] | None = None,
-                    hover_class: bool = True, height: int = 520) -> go.Figure:
+                    hover_class: bool = True, height: int = 520, as_dict: bool = False) -> go.Figure | dict:
     """The network's output over DOMAIN with the data points; trace 0 is the heatmap.
 
     Parameters
@@ -229,4 +229,4 @@ def boundary_figure(snapshot: Snapshot, data: RunData, config: Config, *, show_t
         height, "boundary", xaxis=xaxis, yaxis=yaxis,
         legend=dict(orientation="h", x=0.5, y=1.0, xanchor="center", yanchor="bottom", bgcolor="rgba(0,0,0,0)"),
         margin=dict(l=48, r=16 if config.data.task != "regression" else 60, t=28, b=40))
-    return go.Figure(data=traces, layout=layout)
+    return palette.figure(traces, layout, as_dict)

@@ -71,7 +71,7 @@ def epoch_axis() -> dict:
 
 
 def loss_figure(history: RunHistory, *, log_scale: bool = False, metric: bool = False, metric_name: str = "accuracy",
-                marker_epoch: int | None = None, height: int = 300) -> go.Figure:
+                marker_epoch: int | None = None, height: int = 300, as_dict: bool = False) -> go.Figure | dict:
     """Train and test curves over epochs with the best-test epoch marked.
 
     Parameters
@@ -106,10 +106,10 @@ def loss_figure(history: RunHistory, *, log_scale: bool = False, metric: bool = 
         shapes=shapes, annotations=annotations, hovermode="x unified",
         legend=dict(orientation="h", x=1, y=1.0, xanchor="right", yanchor="bottom", bgcolor="rgba(0,0,0,0)"),
         margin=dict(l=56, r=16, t=30, b=40))
-    return go.Figure(data=traces, layout=layout)
+    return palette.figure(traces, layout, as_dict)
 
 
-def health_figure(layers: list[LayerStats], height: int = 200) -> go.Figure:
+def health_figure(layers: list[LayerStats], height: int = 200, as_dict: bool = False) -> go.Figure | dict:
     """Dead-unit and saturated-output percentages per hidden layer, as grouped bars on 0..100 %.
 
     Saturation exists only for tanh and sigmoid; other layers show no saturation bar.
@@ -148,7 +148,7 @@ def health_figure(layers: list[LayerStats], height: int = 200) -> go.Figure:
         legend=dict(orientation="h", x=1, y=1.0, xanchor="right", yanchor="bottom", bgcolor="rgba(0,0,0,0)",
                     font=dict(size=11)),
         margin=dict(l=44, r=10, t=28, b=36))
-    return go.Figure(data=traces, layout=layout)
+    return palette.figure(traces, layout, as_dict)
 
 
 def finite_range(values: np.ndarray, log: bool) -> tuple[float, float]:

@@ -152,7 +152,7 @@ def edge_traces(kernels: list[np.ndarray], shown: list[int], names: list[str],
 
 def network_figure(snapshot: Snapshot, hidden_units: list[int], input_names: list[str],
                    weights: list[np.ndarray] | None, *, max_units: int = 16, output_names: list[str] | None = None,
-                   compact: bool = False, height: int = 420) -> go.Figure:
+                   compact: bool = False, height: int = 420, as_dict: bool = False) -> go.Figure | dict:
     """The network as a graph with a tile of each hidden neuron's output; trace 0 is the tile heatmap.
 
     Parameters
@@ -286,4 +286,4 @@ def network_figure(snapshot: Snapshot, hidden_units: list[int], input_names: lis
         margin=dict(l=8, r=8, t=34, b=22),
         xaxis=dict(axis, range=[cx(0) - TILE / 2 - LABEL_ROOM, cx(last) + TILE / 2 + LABEL_ROOM]),
         yaxis=dict(axis, range=[bottom, top + 0.6], scaleanchor="x", scaleratio=1))
-    return go.Figure(data=traces, layout=layout)
+    return palette.figure(traces, layout, as_dict)

@@ -8,6 +8,8 @@ colours mixed with white (BACKGROUND_STRENGTH) so that points drawn in full colo
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
+
 from ..training import GRID_LEVELS
 
 OKABE_ITO = {
@@ -101,6 +103,14 @@ def point_scale(k: int) -> list[list]:
     """Full class colours for markers coloured by class index 0..k-1 (cmin 0, cmax k - 1)."""
     colors = class_colors(max(k, 2))
     return [[i / (len(colors) - 1), c] for i, c in enumerate(colors)]
+
+
+def figure(traces: list[dict], layout: dict, as_dict: bool) -> go.Figure | dict:
+    """The figure as a go.Figure, or as a plain dict (`as_dict`): the same JSON, built without
+    go.Figure's validation, which costs more than everything else in a live frame."""
+    if as_dict:
+        return {"data": traces, "layout": layout}
+    return go.Figure(data=traces, layout=layout)
 
 
 def base_layout(height: int, uirevision: str, **extra) -> dict:

@@ -122,6 +122,7 @@ async function draw(chart) {
     const Plotly = await plotly();
     while (chart.next) {
       const fig = JSON.parse(decoder.decode(chart.next));
+      chart.last = chart.next;
       chart.next = null;
       const layout = fig.layout || {};
       if (layout.uirevision === undefined) layout.uirevision = "live";
@@ -148,6 +149,12 @@ async function draw(chart) {
   }
 }
 
+function same(a, b) {
+  if (!b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function attach(parentElement) {
   // Streamlit can drop and remount a fragment's element when a full rerun races a fragment
   // run; then adopt the old Plotly div (same node, same zoom) instead of plotting anew.
@@ -172,7 +179,8 @@ function attach(parentElement) {
 export default function ({ data, parentElement, setTriggerValue }) {
   const chart = parentElement.__liveChart || attach(parentElement);
   chart.send = setTriggerValue;
-  if (data && data.length) chart.next = data;
+  // A figure identical to the one on screen (a chart the page did not change) is not redrawn.
+  if (data && data.length && !same(data, chart.next || chart.last)) chart.next = data;
   if (!chart.busy) draw(chart);
   return () => {
     // Also called for a superseded update: only a detached chart is released, after a grace

@@ -17,13 +17,16 @@ from playground import figures
 from playground.datasets import FEATURES
 from playground.nn import Dense
 from playground.ui import state
-from playground.ui.live_chart import live_chart
+from playground.ui.live_chart import figure_bytes, live_chart
 
-FRAME_SECONDS = 0.15      # at most ~7 frames a second: drawing costs far more than training
-TRAIN_SHARE = 0.4         # at "max" speed, train for this share of the time between two frames ...
-TRAIN_SECONDS = (0.05, 0.3)  # ... within these bounds (a busy browser asks for frames less often)
+# Streamlit starts a fragment's next timed run about FRAME_SECONDS after the previous one has
+# finished, so the time between frames is the run itself plus this pause.
+FRAME_SECONDS = 0.05
+TRAIN_SHARE = 0.35        # at "max" speed, train for this share of the time between two frames ...
+TRAIN_SECONDS = (0.04, 0.15)  # ... within these bounds (a busy browser asks for frames less often)
 SPEEDS = ("1", "2", "5", "10", "25", "max")
 LIVE_CURVE_POINTS = 600   # loss curves are thinned to this many points per frame
+SIDE_CHARTS_EVERY = 3     # while playing, the network picture and health strip are rebuilt every 3rd frame
 
 
 def toolbar(session: state.Session) -> None:
@@ -90,6 +93,24 @@ def _predictions(trainer) -> dict[str, object]:
             "test": figures.predicted_classes(trainer.model.predict(data.F_test))}
 
 
+def _side_charts(session: state.Session, snapshot) -> tuple[bytes, bytes | None]:
+    """The network picture and health strip, encoded; while playing rebuilt every few frames only
+    (the browser skips a figure identical to the one it shows), since drawing them costs more
+    than they change between two frames."""
+    cache = session.side_charts
+    session.frame += 1
+    if cache is not None and session.running and session.frame % SIDE_CHARTS_EVERY:
+        return cache
+    trainer, config = session.trainer, session.config
+    kernels = [layer.params["kernel"] for layer in trainer.model.layers if isinstance(layer, Dense)]
+    network = figure_bytes(figures.network_figure(
+        snapshot, [h.units for h in trainer.hidden], [FEATURES[name].label for name in config.data.features],
+        kernels, compact=True, height=380, as_dict=True))
+    health = figure_bytes(figures.health_figure(snapshot.layers, height=170, as_dict=True)) if snapshot.layers else None
+    session.side_charts = (network, health)
+    return session.side_charts
+
+
 def draw(session: state.Session) -> None:
     """Metrics, boundary, network, health strip and loss curves of the current state."""
     trainer, config = session.trainer, session.config
@@ -99,18 +120,16 @@ def draw(session: state.Session) -> None:
     left, right = st.columns([3, 2])
     with left:
         live_chart(figures.boundary_figure(snapshot, trainer.data, config, predictions=_predictions(trainer),
-                                           height=540), key="boundary", height=540)
+                                           height=540, as_dict=True), key="boundary", height=540)
     with right:
-        kernels = [layer.params["kernel"] for layer in trainer.model.layers if isinstance(layer, Dense)]
-        live_chart(figures.network_figure(snapshot, [h.units for h in trainer.hidden],
-                                          [FEATURES[name].label for name in config.data.features], kernels,
-                                          compact=True, height=380), key="network", height=380)
-        if snapshot.layers:
-            live_chart(figures.health_figure(snapshot.layers, height=170), key="health", height=170)
+        network, health = _side_charts(session, snapshot)
+        live_chart(network, key="network", height=380)
+        if health is not None:
+            live_chart(health, key="health", height=170)
         for finding in trainer.findings():
             st.caption(f"⚠️ {finding.message}")
     live_chart(figures.loss_figure(trainer.history.thinned(LIVE_CURVE_POINTS), log_scale=config.view.log_scale,
-                                   height=280), key="loss", height=280)
+                                   height=280, as_dict=True), key="loss", height=280)
 
 
 def live_panel(session: state.Session) -> None:

@@ -28,6 +28,8 @@ class Session:
     change: Change | None = None                       # what the last config change did
     widgets_seeded_for: Config | None = None           # the config the widgets were last set from
     last_frame: float = 0.0                             # perf_counter() of the last live frame
+    frame: int = 0                                      # live frames drawn
+    side_charts: tuple | None = None                    # the last network and health charts, encoded
 
 
 def session() -> Session:

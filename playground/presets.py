@@ -1,0 +1,331 @@
+"""Lessons: named experiments that each show one idea, ready to open, project and discuss.
+
+A ``Lesson`` holds one Config (or 2-4 for a side-by-side comparison, with a label for each run),
+the page and panel to look at, what to watch, the outcome it is meant to show, and the epoch
+budget within which it shows it. ``tests/test_presets.py`` trains every lesson headlessly for
+that budget and checks the outcome with numbers, so a lesson never promises what it does not do.
+
+A lesson is also a URL: ``?lesson=xor-needs-hidden``, optionally with the presentation flags of
+TensorFlow Playground's classroom mode, ``big=1`` (large fonts) and ``hide=<names>`` (panels or
+controls to hide), e.g. ``?lesson=dying-relu&big=1&hide=export,share``. ``lesson_query`` and
+``lesson_from_query`` write and read the lesson; ``PresentationFlags.from_query`` reads the flags.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .compare import MAX_RUNS, vary
+from .config import Config, LayerConfig
+
+PAGES = ("playground", "compare", "diagnostics")
+# The panels a lesson may point at and ``hide=`` may hide (a lesson writes them with spaces).
+PANELS = ("decision_boundary", "network", "neurons", "loss_curves", "health_strip", "gradient_norms",
+          "findings", "replay", "share", "export", "lesson_text")
+_KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One lesson. ``configs`` is a Config, or a tuple of 2-4 for a comparison (``labels`` names
+    each run); ``runs`` is always the tuple. ``epochs`` is the budget the lesson suggests and its
+    test trains for."""
+
+    key: str
+    title: str
+    watch: str
+    configs: Config | tuple[Config, ...]
+    page: str
+    panel: str
+    outcome: str
+    epochs: int
+    labels: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if not isinstance(self.key, str) or not _KEY.fullmatch(self.key):
+            raise ValueError(f"A lesson key is lowercase words joined by '-'. Received: key={self.key!r}")
+        runs = self.runs
+        if not runs or not all(isinstance(c, Config) for c in runs) or len(runs) > MAX_RUNS or \
+                (isinstance(self.configs, tuple) and len(runs) < 2):
+            raise ValueError(f"Lesson {self.key}: configs must be a Config or a tuple of 2 to {MAX_RUNS} "
+                             f"Configs. Received: {self.configs!r:.80}")
+        labels = tuple(self.labels)
+        if len(labels) != (len(runs) if len(runs) > 1 else 0):
+            raise ValueError(f"Lesson {self.key}: expected one label per run of a comparison, none for one "
+                             f"run. Received: labels={labels!r} for {len(runs)} runs")
+        object.__setattr__(self, "labels", labels)
+        if self.page not in PAGES or (self.page == "compare") != self.is_comparison:
+            raise ValueError(f"Lesson {self.key}: page must be 'compare' for a comparison and 'playground' or "
+                             f"'diagnostics' for one run. Received: page={self.page!r}")
+        if self.panel_id not in PANELS:
+            raise ValueError(f"Lesson {self.key}: panel must be one of {', '.join(PANELS)} (spaces for '_'). "
+                             f"Received: panel={self.panel!r}")
+        if isinstance(self.epochs, bool) or not isinstance(self.epochs, int) or self.epochs < 1:
+            raise ValueError(f"Lesson {self.key}: epochs must be a positive integer. Received: {self.epochs!r}")
+
+    @property
+    def panel_id(self) -> str:
+        """The panel as a name of PANELS ("decision boundary" -> "decision_boundary")."""
+        return str(self.panel).strip().lower().replace(" ", "_")
+
+    @property
+    def runs(self) -> tuple[Config, ...]:
+        return self.configs if isinstance(self.configs, tuple) else (self.configs,)
+
+    @property
+    def is_comparison(self) -> bool:
+        return len(self.runs) > 1
+
+    @property
+    def config(self) -> Config:
+        """The (first) run's config."""
+        return self.runs[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# The gallery. Settings were chosen so that each outcome holds with a margin (see the tests).
+
+_XOR = Config().replace(dataset="xor", n_samples=400, seed=0, hidden=(), learning_rate=0.03)
+
+# 60 training points (and 40 test points), a tenth of their labels flipped, and 3 x 64 units.
+_OVERFIT = Config().replace(dataset="circle", n_samples=100, train_share=0.6, noise=0.1, seed=4,
+                            hidden=(LayerConfig(64, "relu"),) * 3, learning_rate=0.003, show_test=True)
+
+_DYING = Config().replace(dataset="circle", n_samples=200, seed=1, hidden=(LayerConfig(8, "relu"),) * 3,
+                          optimizer="adam", learning_rate=0.3, batch_size=25)
+
+# Eight sigmoid layers from tiny weights. The cosine schedule (to 0 over the lesson's 100 epochs of 8
+# batches) lets the batch-norm run settle: with a constant rate its moving statistics trail the
+# fast-changing weights and its inference-mode accuracy jumps from epoch to epoch.
+_DEEP = Config().replace(dataset="circle", n_samples=800, seed=0, hidden=(LayerConfig(8, "sigmoid"),) * 8,
+                         initializer="small", learning_rate=0.01, batch_size=50, schedule="cosine",
+                         decay_steps=100 * 8)
+
+_RACE = Config().replace(dataset="circle", n_samples=200, seed=0, hidden=(LayerConfig(8, "tanh"),) * 2,
+                         learning_rate=0.03, optimizer="sgd")
+
+_INIT = Config().replace(dataset="circle", n_samples=200, seed=0, hidden=(LayerConfig(8, "sigmoid"),) * 4)
+
+_SPIRAL = Config().replace(dataset="spiral", n_samples=400, seed=0, hidden=(LayerConfig(4, "relu"),) * 2,
+                          learning_rate=0.01)
+
+_PERCEPTRON = Config().replace(dataset="linear", n_samples=200, seed=0, hidden=(), rule="perceptron",
+                               optimizer="sgd", learning_rate=0.1, batch_size=1, initializer="zeros")
+
+_LESSONS = [
+    Lesson(
+        "xor-needs-hidden", "XOR needs a hidden layer",
+        "Without a hidden layer the network can only draw one straight line, and no line separates the "
+        "XOR quadrants. Watch the boundary without hidden layers stay a single line while four hidden "
+        "units bend theirs into a cross.",
+        (_XOR, vary(_XOR, layers="4relu")), "compare", "decision boundary",
+        "No hidden layer stays near chance; one hidden layer of 4 units solves XOR.", 60,
+        ("no hidden layer", "one hidden layer of 4")),
+    Lesson(
+        "feature-engineering", "Feature engineering: x1² and x2²",
+        "Give the network the squared inputs instead of x1 and x2, and take away every hidden layer. "
+        "Watch a single output unit draw a circle, because in x1², x2² the classes are split by a line.",
+        Config().replace(dataset="circle", n_samples=200, seed=0, features=("x1sq", "x2sq"), hidden=()),
+        "playground", "decision boundary",
+        "With the features x1² and x2², a network without hidden layers solves the circle.", 30),
+    Lesson(
+        "perceptron", "The perceptron",
+        "One unit with a step output, trained by Rosenblatt's rule: every misclassified point pulls the line "
+        "towards itself. Watch the line jump after each mistake and stop for good once a whole epoch goes "
+        "by without one.",
+        _PERCEPTRON, "playground", "decision boundary",
+        "On linearly separable data the perceptron converges: an epoch without mistakes and every training "
+        "point right.", 20),
+    Lesson(
+        "perceptron-xor", "The perceptron meets XOR",
+        "The same single step unit and the same rule, on XOR. Watch the line swing from one mistake to the "
+        "next for ever: no line separates XOR, so the perceptron never converges.",
+        vary(_PERCEPTRON, dataset="xor"), "playground", "decision boundary",
+        "On XOR the perceptron never converges: every epoch has mistakes and accuracy stays below 0.8.", 50),
+    Lesson(
+        "overfitting", "Overfitting",
+        "Sixty training points, a tenth of them with the wrong label, and a network of 3 x 64 units: far "
+        "more freedom than the data need. Watch the training loss fall towards zero while the test loss "
+        "turns and climbs, and the boundary wrap itself around single mislabelled points.",
+        _OVERFIT, "playground", "loss curves",
+        "The training loss goes to zero while the test loss rises well above its minimum: the network "
+        "memorises the noise.", 200),
+    Lesson(
+        "l2-cures-overfitting", "L2 regularization against overfitting",
+        "The overfitting network again, next to the same network with an L2 penalty on its weights. Watch "
+        "the penalised run keep a smooth boundary and a test loss that stays low.",
+        (_OVERFIT, vary(_OVERFIT, regularization="l2", reg_rate=0.01)), "compare", "loss curves",
+        "With L2 (0.01) the final test loss is far lower than without.", 200,
+        ("no regularization", "L2 0.01")),
+    Lesson(
+        "dropout-cures-overfitting", "Dropout against overfitting",
+        "The overfitting network again, next to the same network with dropout 0.5 after every hidden layer. "
+        "Watch the dropout run's training loss stay high while its test loss stays far below the plain "
+        "network's.",
+        (_OVERFIT, vary(_OVERFIT, dropout=0.5)), "compare", "loss curves",
+        "With dropout 0.5 the final test loss is far lower than without.", 200,
+        ("no dropout", "dropout 0.5")),
+    Lesson(
+        "dying-relu", "Dying ReLU",
+        "A learning rate of 0.3 with Adam throws some ReLU units so far negative that they output zero for "
+        "every point, and a unit that outputs zero gets no gradient to recover. Watch the health strip of "
+        "the ReLU run fill with dead units, while leaky ReLUs, which keep a small slope, all stay alive.",
+        (_DYING, vary(_DYING, activation="leaky_relu")), "compare", "health strip",
+        "Most ReLU units die and the ReLU network stops learning; the leaky ReLU network with the same "
+        "settings trains to a high accuracy.", 40,
+        ("ReLU", "leaky ReLU")),
+    Lesson(
+        "vanishing-gradients", "Vanishing gradients",
+        "Eight sigmoid layers started from tiny weights: each layer multiplies the gradient by a weight of "
+        "about 0.01 and a slope of at most 0.25. Watch the gradient norms: layer 1's are many orders of "
+        "magnitude below the output layer's, so the first layers never learn, while ReLU with He "
+        "initialisation trains.",
+        (_DEEP, vary(_DEEP, activation="relu", initializer="he_normal")), "compare", "gradient norms",
+        "The deep sigmoid network stays near chance with layer 1's gradients at least 100x smaller than the "
+        "output layer's; the same depth with ReLU and He initialisation learns.", 100,
+        ("sigmoid, small init", "ReLU, He init")),
+    Lesson(
+        "batch-norm-rescues", "Batch norm rescues the deep network",
+        "The deep sigmoid network of the vanishing-gradients lesson, next to the same network with batch "
+        "normalisation before every activation. Watch the normalised run, which rescales every layer's "
+        "signal back to a healthy size, find the circle.",
+        (_DEEP, vary(_DEEP, batch_norm=True)), "compare", "loss curves",
+        "With batch norm on every layer the same deep network learns.", 100,
+        ("plain", "batch norm")),
+    Lesson(
+        "optimizer-race", "Optimizer race",
+        "Four optimizers start from the same weights and see the same batches in the same order. Watch the "
+        "loss curves: plain SGD crawls, momentum accelerates along the valley, RMSprop and Adam adapt each "
+        "weight's step.",
+        (_RACE, vary(_RACE, momentum=0.9), vary(_RACE, optimizer="rmsprop"), vary(_RACE, optimizer="adam")),
+        "compare", "loss curves",
+        "From the same start, momentum, RMSprop and Adam reach a far lower loss than plain SGD.", 30,
+        ("SGD", "SGD + momentum 0.9", "RMSprop", "Adam")),
+    Lesson(
+        "learning-rate-too-high", "Learning rate too high",
+        "Plain SGD with a learning rate of 1 on a simple regression: each step overshoots the minimum by more "
+        "than it corrects. Watch the loss (log scale) climb by orders of magnitude until the divergence "
+        "guard stops the run and says why.",
+        Config().replace(dataset="plane", n_samples=200, seed=0, hidden=(), optimizer="sgd", learning_rate=1.0,
+                         batch_size=25, log_scale=True),
+        "playground", "loss curves",
+        "The loss explodes and the run stops with status 'diverged' and a message naming the learning rate.",
+        50),
+    Lesson(
+        "initialisation-matters", "Initialisation matters",
+        "The same network from three starts: all zeros, tiny random weights, and He's scale. Watch the "
+        "neurons: from zeros every unit of a layer stays a copy of its neighbours, tiny weights barely "
+        "learn, and He's start learns at once.",
+        (vary(_INIT, initializer="zeros"), vary(_INIT, initializer="small"), vary(_INIT, initializer="he_normal")),
+        "compare", "neurons",
+        "From zeros the units never become different; only the He start solves the circle within the budget.",
+        40, ("zeros", "small", "He")),
+    Lesson(
+        "spiral-depth-width", "The spiral needs depth and width",
+        "Two interleaved spiral arms need a boundary that winds around twice. Watch the small network "
+        "settle for a rough split while three layers of 16 units follow the arms.",
+        (_SPIRAL, vary(_SPIRAL, layers="16relu,16relu,16relu")), "compare", "decision boundary",
+        "The small network fails the spiral; the deeper, wider one solves it.", 100,
+        ("2 x 4 units", "3 x 16 units")),
+]
+
+LESSONS: dict[str, Lesson] = {lesson.key: lesson for lesson in _LESSONS}
+
+
+# ---------------------------------------------------------------------------------------------
+# Presentation flags
+
+
+# What ``hide=`` may name: the panels of the pages, the sidebar sections and controls (config
+# field names, as in the URL keys' long form), and the run buttons.
+SECTIONS = ("sidebar", "data_controls", "network_controls", "training_controls", "view_controls")
+CONTROLS = ("dataset", "n_classes", "noise", "train_share", "n_samples", "seed", "features", "layers",
+            "initializer", "regularization", "reg_rate", "optimizer", "learning_rate", "momentum", "schedule",
+            "batch_size", "clipnorm", "early_stopping", "rule", "play", "step", "reset", "regenerate")
+HIDEABLE = PANELS + SECTIONS + CONTROLS
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
+MAX_HIDE_CHARS = 2000
+
+
+def _text(value) -> str | None:
+    if isinstance(value, list | tuple):
+        value = value[-1] if value else None
+    return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True)
+class PresentationFlags:
+    """Classroom presentation: large fonts and hidden panels or controls (names from HIDEABLE)."""
+
+    large_fonts: bool = False
+    hidden: frozenset[str] = field(default_factory=frozenset)
+
+    def hides(self, name: str) -> bool:
+        return name in self.hidden
+
+    def to_query(self) -> dict[str, str]:
+        out = {}
+        if self.large_fonts:
+            out["big"] = "1"
+        if self.hidden:
+            out["hide"] = ",".join(sorted(self.hidden, key=HIDEABLE.index))
+        return out
+
+    @classmethod
+    def from_query(cls, params: Mapping) -> tuple[PresentationFlags, list[str]]:
+        """The flags of URL parameters ``big`` and ``hide`` (others are ignored), and a note for
+        every value ignored. Never raises."""
+        notes: list[str] = []
+        if not isinstance(params, Mapping):
+            return cls(), notes
+        large = False
+        if "big" in params:
+            raw = _text(params["big"])
+            text = raw.strip().lower() if raw is not None else None
+            if text in _TRUE:
+                large = True
+            elif text not in _FALSE:
+                notes.append(f"big must be 1 or 0 (true or false). Received: big={_short(params['big'])}. "
+                             "Ignored.")
+        hidden: set[str] = set()
+        if "hide" in params:
+            raw = _text(params["hide"])
+            if raw is None or len(raw) > MAX_HIDE_CHARS:
+                notes.append(f"hide must be a comma-separated list of names. Received: hide={_short(params['hide'])}."
+                             " Ignored.")
+                raw = ""
+            unknown = []
+            for part in raw.split(","):
+                name = part.strip().lower().replace("-", "_").replace(" ", "_")
+                if name in HIDEABLE:
+                    hidden.add(name)
+                elif name:
+                    unknown.append(name)
+            if unknown:
+                notes.append(f"Unknown names in hide ignored: {_short(', '.join(unknown))}; known: "
+                             f"{', '.join(HIDEABLE)}.")
+        return cls(large, frozenset(hidden)), notes
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# ---------------------------------------------------------------------------------------------
+# Lessons as URLs
+
+
+def lesson_query(lesson: Lesson, flags: PresentationFlags | None = None) -> dict[str, str]:
+    """The URL parameters that open `lesson` (with presentation `flags`, if any)."""
+    return {"lesson": lesson.key, **(flags.to_query() if flags is not None else {})}
+
+
+def lesson_from_query(params: Mapping) -> Lesson | None:
+    """The lesson a URL names with ``lesson=<key>``, or None (no such parameter or no such lesson)."""
+    if not isinstance(params, Mapping) or "lesson" not in params:
+        return None
+    key = _text(params["lesson"])
+    return LESSONS.get(key.strip().lower()) if key is not None else None

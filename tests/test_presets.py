@@ -1,0 +1,321 @@
+"""Lessons: each one trained headlessly for its own budget shows, in numbers, what it promises.
+Also the perceptron rule behind two of them, lesson URLs and presentation flags."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+
+import numpy as np
+import pytest
+
+from playground.compare import Comparison
+from playground.config import Config, ConfigError
+from playground.perceptron import PerceptronRule
+from playground.presets import (
+    HIDEABLE,
+    LESSONS,
+    PAGES,
+    PANELS,
+    Lesson,
+    PresentationFlags,
+    lesson_from_query,
+    lesson_query,
+)
+from playground.training import Trainer
+
+try:  # BLAS threads only fight each other over these tiny matrices on a busy 2-core machine
+    from threadpoolctl import threadpool_limits
+except ImportError:  # pragma: no cover
+    threadpool_limits = None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_blas_thread():
+    with threadpool_limits(1) if threadpool_limits else contextlib.nullcontext():
+        yield
+
+
+@functools.cache
+def trained(config: Config, epochs: int) -> Trainer:
+    """The config trained for `epochs` (each distinct run once per test session).
+
+    The drawing grid is set to its smallest size: it changes only the snapshots' resolution, never
+    the training, and drawing a grid every epoch is most of the cost of these small runs.
+    """
+    trainer = Trainer(config.replace(grid=50))
+    trainer.advance(epochs=epochs)
+    return trainer
+
+
+def runs(key: str) -> list[Trainer]:
+    lesson = LESSONS[key]
+    return [trained(config, lesson.epochs) for config in lesson.runs]
+
+
+def accuracy(trainer: Trainer) -> float:
+    return trainer.history.test_metric[-1]
+
+
+def dead_share(trainer: Trainer) -> float:
+    layers = trainer.snapshot().layers
+    return sum(layer.dead_count for layer in layers) / sum(layer.units for layer in layers)
+
+
+def kinds(trainer: Trainer) -> set[str]:
+    return {finding.kind for finding in trainer.findings()}
+
+
+# ---------------------------------------------------------------------------------------------
+# The gallery itself
+
+
+def test_the_gallery_has_every_lesson_well_formed():
+    assert len(LESSONS) >= 13
+    for key, lesson in LESSONS.items():
+        assert key == lesson.key and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", key)
+        assert lesson.page in PAGES and lesson.panel_id in PANELS
+        assert len(re.findall(r"[.!?](\s|$)", lesson.watch)) == 2, (key, lesson.watch)  # two sentences
+        assert lesson.outcome.endswith(".") and lesson.title
+        assert (lesson.page == "compare") == lesson.is_comparison
+        assert len(lesson.labels) == (len(lesson.runs) if lesson.is_comparison else 0)
+        assert 2 <= len(lesson.runs) <= 4 if lesson.is_comparison else lesson.config is lesson.configs
+        if lesson.is_comparison:
+            Comparison(lesson.runs, lesson.labels)  # same data in every run, so a fair comparison
+        for config in lesson.runs:
+            assert Config.from_query(config.to_query()) == config  # each run is also a URL
+
+
+def test_a_malformed_lesson_is_refused():
+    config = Config()
+    good = dict(key="k", title="t", watch="a. b.", configs=config, page="playground", panel="loss curves",
+                outcome="o.", epochs=1)
+    Lesson(**good)
+    for change in [dict(key="Bad Key"), dict(configs=(config,)), dict(configs=(config,) * 5),
+                   dict(configs=(config, config)), dict(labels=("one",)), dict(page="nowhere"),
+                   dict(panel="the moon"), dict(epochs=0), dict(configs="circle")]:
+        with pytest.raises(ValueError):
+            Lesson(**{**good, **change})
+    Lesson(**{**good, "configs": (config, config), "page": "compare", "labels": ("a", "b")})
+
+
+# ---------------------------------------------------------------------------------------------
+# Each lesson's outcome, for its own budget
+
+
+def test_xor_needs_a_hidden_layer():
+    linear, hidden = runs("xor-needs-hidden")
+    assert linear.config.network.hidden == () and len(hidden.config.network.hidden) == 1
+    assert accuracy(linear) < 0.65   # measured 0.505
+    assert accuracy(hidden) > 0.9    # measured 1.0
+
+
+def test_feature_engineering_solves_the_circle_without_hidden_layers():
+    (trainer,) = runs("feature-engineering")
+    assert trainer.config.network.hidden == () and trainer.config.data.features == ("x1sq", "x2sq")
+    assert accuracy(trainer) > 0.95  # measured 0.99
+
+
+def test_the_perceptron_converges_on_linearly_separable_data():
+    (trainer,) = runs("perceptron")
+    assert trainer.model.layers[-1].activation.name == "step" and len(trainer.model.layers) == 1
+    mistakes = trainer.rule.mistakes
+    assert len(mistakes) == trainer.epoch == LESSONS["perceptron"].epochs
+    assert mistakes[0] > 0 and mistakes[-1] == 0 and 0 in mistakes  # measured 8 2 3 3 1 1 0 0 ...
+    assert trainer.history.train_metric[-1] == 1.0
+    assert trainer.history.train_loss[-1] == 0.0  # the loss of a perceptron run is its error rate
+
+
+def test_the_perceptron_never_converges_on_xor():
+    (trainer,) = runs("perceptron-xor")
+    assert max(trainer.history.train_metric) < 0.8  # measured at most 0.69
+    assert min(trainer.rule.mistakes) > 0           # measured at least 38 of 100 every epoch
+    losses, metrics = np.array(trainer.history.train_loss), np.array(trainer.history.train_metric)
+    assert np.allclose(losses, 1.0 - metrics)
+
+
+def test_overfitting():
+    (trainer,) = runs("overfitting")
+    history = trainer.history
+    assert history.train_loss[-1] < 0.05                     # measured 0.024
+    assert history.test_loss[-1] > 1.3 * min(history.test_loss)  # measured 2.77 against 0.40 (epoch 12)
+    assert trainer.generalization_gap > 1.0                   # measured 2.77
+    assert "overfitting" in kinds(trainer)
+
+
+@pytest.mark.parametrize("key", ["l2-cures-overfitting", "dropout-cures-overfitting"])
+def test_regularization_cures_overfitting(key):
+    plain, cured = runs(key)
+    assert LESSONS[key].runs[0] == LESSONS["overfitting"].config
+    # measured: L2 0.305 and dropout 0.48 against 2.80
+    assert cured.history.test_loss[-1] < 0.5 * plain.history.test_loss[-1]
+    assert cured.generalization_gap < 0.5 * plain.generalization_gap
+
+
+def test_dying_relu():
+    relu, leaky = runs("dying-relu")
+    assert dead_share(relu) >= 0.4                      # measured 0.62 (15 of 24 units)
+    assert "dead" in kinds(relu) and accuracy(relu) < 0.6  # measured 0.5: a constant output
+    assert leaky.status == "ready" and np.all(np.isfinite(leaky.history.train_loss))
+    assert accuracy(leaky) > max(0.8, accuracy(relu))  # measured 1.0
+    assert dead_share(leaky) == 0.0
+
+
+def test_vanishing_gradients():
+    sigmoid, relu = runs("vanishing-gradients")
+    snapshot = sigmoid.snapshot()
+    assert accuracy(sigmoid) < 0.6  # measured 0.5
+    assert snapshot.output_gradient_norm >= 100 * snapshot.layers[0].kernel_gradient_norm  # measured 3e7 x
+    assert "vanishing" in kinds(sigmoid)
+    assert accuracy(relu) > 0.9  # measured 1.0
+
+
+def test_batch_norm_rescues_the_deep_network():
+    plain, normalised = runs("batch-norm-rescues")
+    assert LESSONS["batch-norm-rescues"].runs[0] == LESSONS["vanishing-gradients"].runs[0]
+    assert all(layer.batch_norm for layer in normalised.config.network.hidden)
+    assert accuracy(plain) < 0.6       # measured 0.5
+    assert accuracy(normalised) > 0.9  # measured 1.0
+
+
+def test_optimizer_race():
+    lesson = LESSONS["optimizer-race"]
+    comparison = Comparison(lesson.runs, lesson.labels)
+    assert all(run.same_start(comparison.runs[0]) for run in comparison.runs)  # the same initial weights
+    sgd, momentum, rmsprop, adam = (trained(config, lesson.epochs).history.train_loss[-1] for config in lesson.runs)
+    # measured: SGD 0.60, momentum 0.034, RMSprop 0.0038, Adam 0.0053
+    assert momentum < 0.5 * sgd and adam < 0.5 * sgd and rmsprop < 0.5 * sgd
+
+
+def test_a_learning_rate_too_high_diverges_and_the_guard_says_why():
+    (trainer,) = runs("learning-rate-too-high")
+    assert trainer.status == "diverged"
+    assert "learning rate 1 is too high" in trainer.message  # measured: at epoch 17
+    losses = trainer.history.train_loss
+    assert np.all(np.isfinite(losses)) and max(losses) > 1e6 * losses[0]  # measured 1.9 -> 1.5e12
+
+
+def test_initialisation_matters():
+    zeros, small, he = runs("initialisation-matters")
+    for layer in zeros.hidden:
+        kernel, bias = layer.dense.params["kernel"], layer.dense.params["bias"]
+        assert np.ptp(kernel, axis=1).max() < 1e-12 and np.ptp(bias) < 1e-12  # every unit the same ...
+        assert np.abs(kernel).max() > 0.1  # ... although the weights moved (measured up to 2.9)
+    assert accuracy(zeros) < 0.8 and accuracy(small) < 0.8  # measured 0.65 and 0.64
+    assert accuracy(he) > 0.9                                # measured 1.0
+
+
+def test_the_spiral_needs_depth_and_width():
+    small, big = runs("spiral-depth-width")
+    assert accuracy(small) < 0.8  # measured 0.695
+    assert accuracy(big) > 0.95   # measured 1.0
+
+
+def test_a_lesson_trains_the_same_way_twice():
+    lesson = LESSONS["dying-relu"]  # the most chaotic one: a large learning rate
+    first = Comparison(lesson.runs, lesson.labels)
+    first.advance(epochs=15)
+    again = Comparison(lesson.runs, lesson.labels)
+    again.advance(epochs=15)
+    for a, b in zip(first.trainers, again.trainers, strict=True):
+        assert a.history.train_loss == b.history.train_loss
+        assert np.array_equal(a.model.flat_params, b.model.flat_params)
+
+
+# ---------------------------------------------------------------------------------------------
+# The perceptron rule
+
+
+PERCEPTRON = Config().replace(dataset="linear", n_samples=50, hidden=(), rule="perceptron", optimizer="sgd",
+                              learning_rate=0.5, batch_size=2, initializer="zeros")
+
+
+def test_the_perceptron_rule_by_hand():
+    trainer = Trainer(PERCEPTRON)
+    rule, dense = trainer.rule, trainer.model.layers[0]
+    assert isinstance(rule, PerceptronRule)
+    dense.params["kernel"][...] = [[1.0], [-1.0]]
+    dense.params["bias"][...] = [0.5]
+    X = np.array([[1.0, 2.0], [3.0, 0.0]])  # z = -0.5 (y_hat 0) and 3.5 (y_hat 1)
+    Y = np.array([[1.0], [1.0]])             # the first point is a mistake
+    assert rule.step(X, Y) == 0.5            # the batch's error rate before the update
+    # w <- w + lr * mean((y - y_hat) * x): lr 0.5 * (1 * [1, 2] + 0 * [3, 0]) / 2
+    assert dense.params["kernel"].ravel().tolist() == [1.25, -0.5]
+    assert dense.params["bias"].tolist() == [0.75]
+    assert rule.step(X, Y) == 0.0 and dense.params["bias"].tolist() == [0.75]  # right: nothing moves
+    assert trainer.model.optimizer.iterations == 2
+
+
+def test_a_perceptron_run_counts_mistakes_changes_live_and_resets():
+    trainer = Trainer(PERCEPTRON)
+    assert trainer.model.loss.name == "mse" and trainer.config.output_activation == "step"
+    trainer.advance(epochs=3)
+    assert len(trainer.rule.mistakes) == 3
+    assert trainer.apply(trainer.config.replace(learning_rate=0.1)).kind == "live"
+    assert trainer.model.optimizer.learning_rate == 0.1 and len(trainer.rule.mistakes) == 3
+    trainer.reset()
+    assert trainer.rule.mistakes == [] and trainer.epoch == 0
+    rebuilt = trainer.apply(trainer.config.replace(rule="backprop"))
+    assert rebuilt.kind == "rebuilt" and trainer.rule is None
+    assert trainer.model.layers[-1].activation.name == "sigmoid"
+    trainer.advance(epochs=1)  # backprop as before
+
+
+def test_the_perceptron_rule_needs_one_unit_and_two_classes():
+    with pytest.raises(ConfigError, match=r"no hidden layers.*Received: 2 hidden layers") as info:
+        Config().replace(rule="perceptron")
+    assert info.value.field == "rule"
+    with pytest.raises(ConfigError, match="regression"):
+        PERCEPTRON.replace(dataset="plane")
+    with pytest.raises(ConfigError, match="3 classes"):
+        PERCEPTRON.replace(dataset="blobs")
+    PERCEPTRON.replace(dataset="blobs", n_classes=2)
+    with pytest.raises(ConfigError, match="rule must be one of backprop, perceptron"):
+        Config().replace(rule="hebb")
+    with pytest.raises(ConfigError):
+        Config.from_query({"rule": "perceptron"})
+    config, notes = Config.from_query_lenient({"rule": "perceptron", "data": "spirals"})
+    assert config.training.rule == "backprop" and config.data.dataset == "spirals"
+    assert any("Used rule='backprop' instead" in note for note in notes)
+    query = PERCEPTRON.to_query()
+    assert query["rule"] == "perceptron" and query["layers"] == "0"
+    assert Config.from_query(query) == PERCEPTRON and Config.from_dict(PERCEPTRON.to_dict()) == PERCEPTRON
+    with pytest.raises(ValueError, match="one Dense"):
+        PerceptronRule(Trainer(Config()).model)
+
+
+# ---------------------------------------------------------------------------------------------
+# Lessons as URLs, with presentation flags
+
+
+def test_every_lesson_is_a_url():
+    for lesson in LESSONS.values():
+        query = lesson_query(lesson)
+        assert query == {"lesson": lesson.key}
+        assert lesson_from_query(query) is lesson
+        assert lesson_from_query({"lesson": [lesson.key.upper()]}) is lesson
+    flags = PresentationFlags(True, frozenset({"export", "sidebar"}))
+    query = lesson_query(LESSONS["dying-relu"], flags)
+    assert query == {"lesson": "dying-relu", "big": "1", "hide": "export,sidebar"}
+    assert lesson_from_query(query) is LESSONS["dying-relu"]
+    assert PresentationFlags.from_query(query) == (flags, [])
+    for params in [{}, {"lesson": "nope"}, {"lesson": ""}, {"lesson": []}, {"lesson": None}, "lesson", None]:
+        assert lesson_from_query(params) is None
+
+
+def test_presentation_flags_are_read_leniently():
+    assert PresentationFlags.from_query({}) == (PresentationFlags(), [])
+    assert PresentationFlags.from_query({"big": "true", "hide": " Share, loss-curves ,,"}) == (
+        PresentationFlags(True, frozenset({"share", "loss_curves"})), [])
+    flags, notes = PresentationFlags.from_query({"big": "huge", "hide": "share,the-moon,xyz", "data": "xor"})
+    assert flags == PresentationFlags(False, frozenset({"share"}))
+    assert len(notes) == 2 and "big='huge'" in notes[0] and "the_moon, xyz" in notes[1]
+    assert PresentationFlags.from_query({"big": ["0", "1"]})[0].large_fonts
+    for hostile in [{"hide": None}, {"hide": 3}, {"hide": "x" * 10_000}, {"big": None}, None, "big=1"]:
+        flags, _ = PresentationFlags.from_query(hostile)
+        assert not flags.hidden and not flags.large_fonts
+    assert flags.to_query() == {}
+    assert all(name == name.lower() and " " not in name for name in HIDEABLE)
+    assert PresentationFlags(hidden=frozenset({"sidebar"})).hides("sidebar")
+
