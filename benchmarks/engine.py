@@ -5,7 +5,8 @@
 For each case, playground.nn trains with `fit` for a fixed number of epochs (per-step time =
 wall time / steps, median over repeats) and scikit-learn's MLPClassifier does the same work:
 same layer sizes, activation, batch size and solver, per-step time from `fit` over the same
-epochs. A last run trains the large net for 10,000 steps at batch 10 and compares the speed of
+epochs (MLPClassifier always uses a logistic output for two classes; playground uses the named
+output). A last run trains the large net for 10,000 steps at batch 10 and compares the speed of
 its last 1,000 steps with its first 1,000 (subnormal slow-down check).
 """
 
@@ -25,10 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from playground.nn import Dense, Sequential  # noqa: E402
 from playground.nn.optimizers import Adam  # noqa: E402
 
-CASES = [  # (label, hidden sizes, classes, batch size, samples)
-    ("2-8-8-1, batch 10, Adam", (8, 8), 2, 10, 500),
-    ("2-16-16-16-2 softmax, batch 32, Adam", (16, 16, 16), 3, 32, 640),
-    ("2-64-64-64-64-3 softmax, batch 1000, Adam", (64, 64, 64, 64), 3, 1000, 5000),
+CASES = [  # (label, hidden sizes, classes, softmax output, batch size, samples)
+    ("2-8-8-1, batch 10, Adam", (8, 8), 2, False, 10, 500),
+    ("2-16-16-16-2 softmax, batch 32, Adam", (16, 16, 16), 2, True, 32, 640),
+    ("2-64-64-64-64-3 softmax, batch 1000, Adam", (64, 64, 64, 64), 3, True, 1000, 5000),
 ]
 
 
@@ -39,9 +40,9 @@ def data(n: int, classes: int, seed: int = 0):
     return X, y.astype(int)
 
 
-def playground_model(hidden, classes, seed=0):
+def playground_model(hidden, classes, softmax, seed=0):
     layers = [Dense(units, activation="relu") for units in hidden]
-    if classes == 2:
+    if not softmax:
         model = Sequential([*layers, Dense(1, activation="sigmoid")], input_dim=2, seed=seed)
         model.compile(Adam(learning_rate=0.001), "binary_crossentropy")
     else:
@@ -54,9 +55,9 @@ def steps_per_epoch(n, batch):
     return -(-n // batch)
 
 
-def time_playground(hidden, classes, batch, n, epochs, repeats):
+def time_playground(hidden, classes, softmax, batch, n, epochs, repeats):
     X, y = data(n, classes)
-    model = playground_model(hidden, classes)
+    model = playground_model(hidden, classes, softmax)
     model.fit(X, y, epochs=1, batch_size=batch)  # warm-up: buffers and slots
     samples = []
     for _ in range(repeats):
@@ -116,7 +117,7 @@ def time_torch(hidden, classes, batch, n, epochs, repeats):
 def long_run(steps: int = 10_000, window: int = 1_000):
     """Large net, batch 10, ReLU + Adam: seconds of the first and last `window` steps."""
     X, y = data(10 * steps, 3, seed=1)
-    model = playground_model((64, 64, 64, 64), 3)
+    model = playground_model((64, 64, 64, 64), 3, softmax=True)
     model.optimizer.learning_rate = 0.01  # fast enough that some ReLU units die
     Y = np.eye(3)[y]
     times = []
@@ -136,9 +137,9 @@ def main():
     repeats = 3 if args.quick else 7
     print(f"numpy {np.__version__}; median of {repeats} repeats; microseconds per optimizer step")
     print(f"{'case':45s} {'playground':>11s} {'sklearn MLP':>12s} {'ratio':>7s} {'torch':>9s}")
-    for label, hidden, classes, batch, n in CASES:
+    for label, hidden, classes, softmax, batch, n in CASES:
         epochs = 20 if batch < 100 else 10
-        ours = time_playground(hidden, classes, batch, n, epochs, repeats)
+        ours = time_playground(hidden, classes, softmax, batch, n, epochs, repeats)
         theirs = time_sklearn(hidden, classes, batch, n, epochs, repeats)
         torch_time = time_torch(hidden, classes, batch, n, epochs, repeats)
         torch_text = "n/a" if torch_time is None else f"{torch_time:9.1f}"

@@ -22,11 +22,12 @@ from playground.ui.live_chart import figure_bytes, live_chart
 # Streamlit starts a fragment's next timed run about FRAME_SECONDS after the previous one has
 # finished, so the time between frames is the run itself plus this pause.
 FRAME_SECONDS = 0.05
-TRAIN_SHARE = 0.35        # at "max" speed, train for this share of the time between two frames ...
-TRAIN_SECONDS = (0.04, 0.15)  # ... within these bounds (a busy browser asks for frames less often)
+TRAIN_SHARE = 0.25        # at "max" speed, train for this share of the time between two frames ...
+TRAIN_SECONDS = (0.03, 0.12)  # ... within these bounds (a busy browser asks for frames less often)
 SPEEDS = ("1", "2", "5", "10", "25", "max")
 LIVE_CURVE_POINTS = 600   # loss curves are thinned to this many points per frame
-SIDE_CHARTS_EVERY = 3     # while playing, the network picture and health strip are rebuilt every 3rd frame
+SIDE_CHARTS_EVERY = 3     # while playing, the network picture and health strip are rebuilt every 3rd frame,
+LOSS_EVERY = 2            # the loss curves every 2nd
 
 
 def toolbar(session: state.Session) -> None:
@@ -93,28 +94,36 @@ def _predictions(trainer) -> dict[str, object]:
             "test": figures.predicted_classes(trainer.model.predict(data.F_test))}
 
 
-def _side_charts(session: state.Session, snapshot) -> tuple[bytes, bytes | None]:
-    """The network picture and health strip, encoded; while playing rebuilt every few frames only
-    (the browser skips a figure identical to the one it shows), since drawing them costs more
-    than they change between two frames."""
-    cache = session.side_charts
-    session.frame += 1
-    if cache is not None and session.running and session.frame % SIDE_CHARTS_EVERY:
-        return cache
+def _encoded(session: state.Session, name: str, every: int, build) -> bytes | None:
+    """`build()` encoded, or while playing its encoding from up to `every - 1` frames ago: charts
+    that change little between two frames are rebuilt less often (the browser skips a figure
+    identical to the one it shows), leaving the time to the boundary."""
+    cached = session.encoded.get(name)
+    if cached is not None and session.running and session.frame % every:
+        return cached[0]
+    figure = build()
+    session.encoded[name] = (None if figure is None else figure_bytes(figure),)
+    return session.encoded[name][0]
+
+
+def _network(session: state.Session, snapshot) -> dict:
     trainer, config = session.trainer, session.config
     kernels = [layer.params["kernel"] for layer in trainer.model.layers if isinstance(layer, Dense)]
-    network = figure_bytes(figures.network_figure(
-        snapshot, [h.units for h in trainer.hidden], [FEATURES[name].label for name in config.data.features],
-        kernels, compact=True, height=380, as_dict=True))
-    health = figure_bytes(figures.health_figure(snapshot.layers, height=170, as_dict=True)) if snapshot.layers else None
-    session.side_charts = (network, health)
-    return session.side_charts
+    return figures.network_figure(snapshot, [h.units for h in trainer.hidden],
+                                  [FEATURES[name].label for name in config.data.features], kernels, compact=True,
+                                  height=380, as_dict=True)
+
+
+def _health(snapshot) -> dict | None:
+    """The health strip, or None for a network without hidden layers."""
+    return figures.health_figure(snapshot.layers, height=170, as_dict=True) if snapshot.layers else None
 
 
 def draw(session: state.Session) -> None:
     """Metrics, boundary, network, health strip and loss curves of the current state."""
     trainer, config = session.trainer, session.config
     snapshot = trainer.snapshot()
+    session.frame += 1
     _metrics(session)
     _status(session)
     left, right = st.columns([3, 2])
@@ -122,18 +131,29 @@ def draw(session: state.Session) -> None:
         live_chart(figures.boundary_figure(snapshot, trainer.data, config, predictions=_predictions(trainer),
                                            height=540, as_dict=True), key="boundary", height=540)
     with right:
-        network, health = _side_charts(session, snapshot)
-        live_chart(network, key="network", height=380)
+        live_chart(_encoded(session, "network", SIDE_CHARTS_EVERY, lambda: _network(session, snapshot)),
+                   key="network", height=380)
+        health = _encoded(session, "health", SIDE_CHARTS_EVERY, lambda: _health(snapshot))
         if health is not None:
             live_chart(health, key="health", height=170)
         for finding in trainer.findings():
             st.caption(f"⚠️ {finding.message}")
-    live_chart(figures.loss_figure(trainer.history.thinned(LIVE_CURVE_POINTS), log_scale=config.view.log_scale,
-                                   height=280, as_dict=True), key="loss", height=280)
+    live_chart(_encoded(session, "loss", LOSS_EVERY, lambda: figures.loss_figure(
+        trainer.history.thinned(LIVE_CURVE_POINTS), log_scale=config.view.log_scale, height=280, as_dict=True)),
+        key="loss", height=280)
+
+
+# Streamlit dims ("stale") a fragment's elements while its next run is under way; for a panel
+# that is redrawn several times a second that reads as flicker, so the live panel is never dimmed.
+NO_STALE_FADE = """<style>
+.st-key-live_panel [data-stale="true"], .st-key-live_panel[data-stale="true"] {
+  opacity: 1 !important; transition: none !important; }
+</style>"""
 
 
 def live_panel(session: state.Session) -> None:
     """The fragment: train a chunk while playing, then redraw; stops the timer when the run ends."""
+    st.html(NO_STALE_FADE)
 
     @st.fragment(run_every=FRAME_SECONDS if session.running else None)
     def panel() -> None:
@@ -142,6 +162,7 @@ def live_panel(session: state.Session) -> None:
             if session.trainer.status != "ready":
                 session.running = False
                 st.rerun()  # a full rerun re-creates the fragment without its timer
-        draw(session)
+        with st.container(key="live_panel"):
+            draw(session)
 
     panel()

@@ -13,6 +13,7 @@ import streamlit as st
 
 from playground.config import Config
 from playground.training import Change, Trainer
+from playground.ui import presentation
 
 SESSION_KEY = "playground_session"
 
@@ -29,14 +30,16 @@ class Session:
     widgets_seeded_for: Config | None = None           # the config the widgets were last set from
     last_frame: float = 0.0                             # perf_counter() of the last live frame
     frame: int = 0                                      # live frames drawn
-    side_charts: tuple | None = None                    # the last network and health charts, encoded
+    encoded: dict = field(default_factory=dict)         # chart name -> (its last encoding,)
 
 
 def session() -> Session:
-    """This browser session's run, created on first use from the URL's query string."""
+    """This browser session's run, created on first use from the URL's query string (a lesson's
+    ``?lesson=<key>`` or the settings themselves, plus presentation flags)."""
     if SESSION_KEY not in st.session_state:
-        config, notes = Config.from_query_lenient(st.query_params.to_dict())
-        st.session_state[SESSION_KEY] = Session(config, Trainer(config), notes=notes)
+        config, notes, lesson, flags = presentation.read_url(st.query_params.to_dict())
+        current = st.session_state[SESSION_KEY] = Session(config, Trainer(config), notes=notes)
+        presentation.begin(current, lesson, flags)
     return st.session_state[SESSION_KEY]
 
 
@@ -51,8 +54,9 @@ def apply_config(current: Session, config: Config) -> None:
 
 
 def sync_url(config: Config) -> None:
-    """Keep the address bar's query string equal to the config's (defaults left out)."""
-    query = config.to_query()
+    """Keep the address bar's query string equal to the config's (defaults left out), plus the
+    session's presentation flags."""
+    query = {**config.to_query(), **presentation.current_flags().to_query()}
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
 
