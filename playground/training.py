@@ -221,6 +221,10 @@ class Trainer:
         self._best_state = None
         self._record_epoch()
 
+    def restart_history(self) -> None:
+        """Keep the current weights (e.g. loaded from a file) and start a new history at epoch 0."""
+        self._restart()
+
     def reset(self) -> None:
         """Back to the initial weights of the config's seed (the same ones every time)."""
         self.model.reset()
