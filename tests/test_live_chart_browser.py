@@ -7,26 +7,19 @@ timer stopping on Pause.
 """
 
 import ast
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, IDLE, require_chromium, streamlit_server
 from playwright.sync_api import sync_playwright
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = "tests/apps/live_chart_demo.py"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOT = ROOT / "tests" / "screenshots" / "live_chart.png"
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 # One snapshot of the page: the chart's node, paint count, a row of the heatmap, the x range.
 STATE_JS = """() => {
@@ -57,49 +50,11 @@ TAG_JS = """() => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_healthy(base: str, server: subprocess.Popen, log: Path, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"streamlit exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"streamlit not healthy after {timeout} s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
-    port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    command = [sys.executable, "-m", "streamlit", "run", DEMO, "--server.headless", "true",
-               "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
-    # cwd = project root, so .streamlit/config.toml (enableStaticServing) applies.
-    with log.open("wb") as out:
-        server = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        _wait_healthy(base, server, log)
-        yield base + "/"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    require_chromium()
+    with streamlit_server(DEMO, tmp_path_factory.mktemp("streamlit")) as base_url:
+        yield base_url
 
 
 @pytest.fixture
