@@ -3,9 +3,11 @@
 import streamlit as st
 
 from playground import figures
-from playground.ui import controls, live_view, state
+from playground.ui import controls, export_panel, live_view, presentation, state
 
 session = state.session()
+presentation.follow_lesson("playground")  # a comparison lesson's link goes on to the Compare page
+presentation.apply_presentation()
 controls.seed_widgets(session.config, force=session.widgets_seeded_for is None)
 session.widgets_seeded_for = session.config
 config, error = controls.sidebar(session.config)
@@ -13,6 +15,7 @@ state.apply_config(session, config)
 state.sync_url(session.config)
 
 st.title("Neural Network Playground")
+presentation.lesson_text(session)
 for note in session.notes:
     st.warning(f"The link asked for something out of bounds: {note}")
 session.notes = []
@@ -26,13 +29,19 @@ live_view.toolbar(session)
 live_view.live_panel(session)
 
 if not session.running and session.trainer.epoch > 0:
-    with st.expander("Replay the run", expanded=False):
+    with st.container(key="panel_replay"), st.expander("Replay the run", expanded=False):
         if st.toggle("Build the replay", key="replay_on",
                      help="Plays the recorded snapshots in the browser, without the server."):
             history = session.trainer.history
             st.plotly_chart(figures.replay_figure(history, session.trainer.data, session.config),
                             key="replay", width="stretch", theme=None)
 
-with st.expander("Share this run"):
+if not session.running:
+    with st.container(key="panel_export"):
+        export_panel.export_panel(session)
+
+with st.container(key="panel_share"), st.expander("Share this run"):
     st.caption("The address bar always holds this run's settings, seed included. Copy the link:")
     st.code(state.share_url(session.config), language=None, wrap_lines=True)
+
+presentation.leave_button()

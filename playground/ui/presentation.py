@@ -94,10 +94,16 @@ def begin(session, lesson: Lesson | None, flags: PresentationFlags) -> None:
 
 
 def mark_lesson(session, lesson: Lesson) -> None:
-    """Remember that `session`'s current run is `lesson`'s; a comparison's runs go to the Compare page."""
+    """Remember that `session`'s current run is `lesson`'s (its first run, for a comparison, whose
+    runs are also handed to the Compare page)."""
     st.session_state[LESSON_KEY] = (lesson.key, session.trainer)
     if lesson.is_comparison:
-        st.session_state[COMPARE_KEY] = (lesson.runs, lesson.labels)
+        hand_off(lesson)
+
+
+def hand_off(lesson: Lesson) -> None:
+    """Put a comparison lesson's runs where the Compare page reads them: (configs, labels)."""
+    st.session_state[COMPARE_KEY] = (lesson.runs, lesson.labels)
 
 
 def active_lesson(session) -> Lesson | None:
@@ -107,9 +113,10 @@ def active_lesson(session) -> Lesson | None:
 
 
 def switch_to(page: str) -> str:
-    """Switch to one of PAGE_FILES (this never returns then), or return why not."""
+    """Switch to one of PAGE_FILES, keeping the presentation flags in the address (this never
+    returns then), or return why not."""
     try:
-        st.switch_page(PAGE_FILES[page])
+        st.switch_page(PAGE_FILES[page], query_params=current_flags().to_query() or None)
     except StreamlitPageNotFoundError:
         return f"The {PAGE_TITLES[page]} page is not part of this app yet."
     return ""  # pragma: no cover - switch_page does not return

@@ -1,0 +1,422 @@
+"""The Compare page's state and live view: 1-4 runs trained in lockstep, side by side.
+
+The runs live in one `Comparison` (playground.compare) in `st.session_state["compare_session"]`,
+so they share the data, the mini-batch order and, where the architectures match, the initial
+weights. Run A is the Playground's run, or the first of the configs a lesson hands over in
+`st.session_state["compare_configs"] = (configs, labels)` (consumed on the next page run).
+"Add run" appends a copy of run A; its form changes one or more settings through `vary`. Adding or
+changing a run restarts every run at epoch 0, so all stay in lockstep; removing one keeps the
+others' progress.
+
+The toolbar and the fragment follow live_view: Play sets the running flag, each timed fragment
+run trains every run for a share of the frame time (one budget shared by all runs, whole epochs in
+lockstep) and redraws the boundaries (one live chart per run), the overlaid loss curves and the
+differences table.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from playground import figures
+from playground.compare import MAX_RUNS, Comparison, SeedSpread, default_labels, seed_spread, vary
+from playground.config import BOUNDS, DEFAULT_REG_RATE, Config, ConfigError
+from playground.figures.compare import (
+    describe,
+    layers_text,
+    lockstep_caption,
+    merge_spreads,
+    run_color,
+    run_letter,
+    short,
+    spread_seeds,
+)
+from playground.ui import state
+from playground.ui.controls import LEARNING_RATES, REG_RATES
+from playground.ui.live_chart import live_chart
+from playground.ui.live_view import FRAME_SECONDS, SPEEDS, TRAIN_SECONDS, TRAIN_SHARE
+
+SESSION_KEY = "compare_session"
+HANDOVER_KEY = "compare_configs"
+EDIT_KEY = "compare_edit"          # which run the form edits
+FORM_PREFIX = "compare_form_"      # form widgets: compare_form_<field>_<run index>
+KEEP = "as in layers"              # the "change nothing" choice of the all-layers settings
+PLAYGROUND_LABEL = "the Playground's run"
+COPY_LABEL = "copy of A"
+LIVE_CURVE_POINTS = 400            # loss curves are thinned to this many points per run and frame
+SPREAD_SEEDS = 5
+
+
+@dataclass
+class CompareState:
+    """The comparison of one browser session."""
+
+    comparison: Comparison
+    origin: Config | None              # the Playground config run A was taken from; None: from a lesson
+    running: bool = False
+    last_frame: float = 0.0            # perf_counter() of the last live frame
+    message: tuple[str, str] | None = None  # ("info" or "error", text): what the last change did, shown once
+    spread: tuple[Config, int, SeedSpread] | None = None  # run A's config, epochs, and its seed spread
+
+    @property
+    def runs(self):
+        return self.comparison.runs
+
+
+def build(configs: list[Config], labels: list[str]) -> Comparison:
+    """A Comparison of 1-4 runs (a Comparison needs two: run A alone is one of two equal runs)."""
+    if len(configs) == 1:
+        comparison = Comparison([configs[0]] * 2, [labels[0]] * 2)
+        del comparison.runs[1:]
+        return comparison
+    return Comparison(configs, labels)
+
+
+def _auto_label(base: Config, config: Config) -> str:
+    """What a run changes from run A, e.g. 'lr=0.1' ('copy of A' when nothing)."""
+    label = default_labels([base, config])[1]
+    return COPY_LABEL if label == "run 2" else label
+
+
+def _forget_form() -> None:
+    """Drop the form's widget values so they show the runs' configs again."""
+    for key in [k for k in st.session_state if str(k).startswith(FORM_PREFIX)]:
+        del st.session_state[key]
+
+
+def _replace(current: CompareState, configs: list[Config], labels: list[str], message: str = "") -> None:
+    """Rebuild the comparison from `configs` (every run back to epoch 0) and stop it."""
+    current.comparison = build(configs, labels)
+    current.running = False
+    current.message = ("info", message) if message else None
+    _forget_form()
+
+
+def compare_session() -> CompareState:
+    """This session's comparison; takes over the configs a lesson left in `compare_configs`."""
+    current = st.session_state.get(SESSION_KEY)
+    handed = st.session_state.pop(HANDOVER_KEY, None)
+    if handed is not None:
+        configs, labels = handed
+        configs = list(configs)[:MAX_RUNS]
+        labels = list(labels)[:len(configs)] if labels else default_labels(configs)
+        try:
+            comparison = build(configs, labels)
+        except ValueError as error:
+            if current is None:
+                current = st.session_state[SESSION_KEY] = CompareState(
+                    build([state.session().config], [PLAYGROUND_LABEL]), state.session().config)
+            current.message = ("error", f"The lesson's runs could not be compared: {error}")
+            return current
+        current = st.session_state[SESSION_KEY] = CompareState(comparison, None)
+        _forget_form()
+        st.session_state.pop(EDIT_KEY, None)
+    if current is None:
+        config = state.session().config
+        current = st.session_state[SESSION_KEY] = CompareState(build([config], [PLAYGROUND_LABEL]), config)
+    return current
+
+
+# ---------------------------------------------------------------------------------------------
+# Callbacks
+
+
+def add_run(current: CompareState) -> None:
+    runs = current.runs
+    if len(runs) >= MAX_RUNS:
+        return
+    configs, labels = [r.config for r in runs], [r.label for r in runs]
+    _replace(current, [*configs, configs[0]], [*labels, COPY_LABEL],
+             f"Run {run_letter(len(runs))} starts as a copy of run A: change its settings below. "
+             "Every run restarts at epoch 0.")
+    st.session_state[EDIT_KEY] = len(runs)
+
+
+def remove_run(current: CompareState, index: int) -> None:
+    if 0 < index < len(current.runs):
+        del current.comparison.runs[index]
+        _forget_form()
+        st.session_state.pop(EDIT_KEY, None)
+
+
+def from_playground(current: CompareState) -> None:
+    config = state.session().config
+    current.origin = config
+    _replace(current, [config], [PLAYGROUND_LABEL])
+    current.spread = None
+
+
+def play(current: CompareState) -> None:
+    if current.comparison.running:
+        current.running = True
+        current.last_frame = 0.0
+
+
+def pause(current: CompareState) -> None:
+    current.running = False
+
+
+def step(current: CompareState) -> None:
+    current.running = False
+    current.comparison.advance(epochs=1)
+
+
+def reset(current: CompareState) -> None:
+    current.running = False
+    current.comparison.reset()
+
+
+# ---------------------------------------------------------------------------------------------
+# The run form
+
+
+def _form_key(name: str, index: int) -> str:
+    return f"{FORM_PREFIX}{name}_{index}"
+
+
+def _changes(config: Config, index: int) -> dict:
+    """The form's settings that differ from `config`, as keyword arguments of `vary`."""
+    get = lambda name: st.session_state[_form_key(name, index)]  # noqa: E731
+    training, network = config.training, config.network
+    changes = {name: get(name) for name, now in (
+        ("optimizer", training.optimizer), ("learning_rate", training.learning_rate),
+        ("batch_size", training.batch_size), ("initializer", network.initializer),
+        ("regularization", network.regularization)) if get(name) != now}
+    if float(get("reg_rate")) != (network.reg_rate or DEFAULT_REG_RATE):
+        changes["reg_rate"] = float(get("reg_rate"))
+    if get("layers").strip() != layers_text(network.hidden):
+        changes["layers"] = get("layers").strip()
+    if get("activation") != KEEP:
+        changes["activation"] = get("activation")
+    if get("units") is not None:
+        changes["units"] = int(get("units"))
+    if get("dropout") is not None:
+        changes["dropout"] = float(get("dropout"))
+    if get("batch_norm") != KEEP:
+        changes["batch_norm"] = get("batch_norm") == "on"
+    return changes
+
+
+def apply_form(current: CompareState, index: int) -> None:
+    """Vary run `index` by the form's settings; every run restarts at epoch 0."""
+    runs = current.runs
+    if not 0 < index < len(runs):
+        return
+    config, letter = runs[index].config, run_letter(index)
+    try:
+        new = vary(config, **_changes(config, index))
+    except (ConfigError, ValueError) as error:
+        current.message = ("error", f"Run {letter} keeps its settings: {error}")
+        return
+    if new == config:
+        current.message = ("info", f"Run {letter}: nothing changed.")
+        return
+    configs, labels = [r.config for r in runs], [r.label for r in runs]
+    configs[index], labels[index] = new, _auto_label(configs[0], new)
+    _replace(current, configs, labels, f"Run {letter} now differs from A in: {labels[index]}. "
+                                       "Every run restarts at epoch 0.")
+
+
+def run_form(current: CompareState, index: int) -> None:
+    """The settings of run `index`, applied together by one submit button."""
+    config, key = current.runs[index].config, lambda name: _form_key(name, index)  # noqa: E731
+    training, network = config.training, config.network
+    with st.form(f"compare_form_{index}", border=False):
+        row = st.columns(4)
+        row[0].selectbox("Optimizer", BOUNDS["optimizer"], index=BOUNDS["optimizer"].index(training.optimizer),
+                         key=key("optimizer"))
+        row[1].select_slider("Learning rate", sorted({*LEARNING_RATES, training.learning_rate}),
+                             value=training.learning_rate, key=key("learning_rate"))
+        row[2].number_input("Batch size", 1, config.data.n_train, value=training.batch_size, key=key("batch_size"))
+        row[3].selectbox("Initializer", BOUNDS["initializer"], index=BOUNDS["initializer"].index(network.initializer),
+                         key=key("initializer"))
+        row = st.columns(4)
+        row[0].text_input("Hidden layers", layers_text(network.hidden), key=key("layers"),
+                          help="Units and activation per layer, e.g. 16relu,8relu; -d0.2 adds dropout, -bn batch "
+                               "norm; 0 for no hidden layer.")
+        row[1].selectbox("Activation (all layers)", (KEEP, *BOUNDS["activation"]), key=key("activation"))
+        row[2].number_input("Units (all layers)", 1, BOUNDS["units"].high, value=None, placeholder=KEEP,
+                            key=key("units"))
+        row[3].number_input("Dropout (all layers)", 0.0, 0.9, value=None, step=0.05, placeholder=KEEP,
+                            key=key("dropout"))
+        row = st.columns(4)
+        row[0].selectbox("Batch norm (all layers)", (KEEP, "on", "off"), key=key("batch_norm"))
+        row[1].selectbox("Regularization", BOUNDS["regularization"],
+                         index=BOUNDS["regularization"].index(network.regularization), key=key("regularization"))
+        rate = network.reg_rate or DEFAULT_REG_RATE
+        row[2].select_slider("Regularization rate", sorted({*REG_RATES, rate}), value=rate, key=key("reg_rate"))
+        row[3].form_submit_button(f"Apply to run {run_letter(index)}", key=key("apply"), type="primary",
+                                  on_click=apply_form, args=(current, index), width="stretch")
+
+
+def run_editor(current: CompareState) -> None:
+    """Pick run B-D and change its settings (open while the newest run is still a copy of A)."""
+    runs = current.runs
+    if len(runs) < 2:
+        return
+    options = list(range(1, len(runs)))
+    if st.session_state.get(EDIT_KEY) not in options:
+        st.session_state.pop(EDIT_KEY, None)
+    with st.expander("Change a run's settings", expanded=runs[-1].config == runs[0].config):
+        index = st.radio("Run", options, format_func=lambda i: f"{run_letter(i)} · {short(runs[i].label, 40)}",
+                         horizontal=True, key=EDIT_KEY)
+        run_form(current, index)
+
+
+# ---------------------------------------------------------------------------------------------
+# The header: runs, lockstep caption, toolbar
+
+
+def run_cards(current: CompareState) -> None:
+    """One bordered card per run: its letter, label, settings and a Remove button (runs B-D)."""
+    runs = current.runs
+    for index, (run, column) in enumerate(zip(runs, st.columns(MAX_RUNS), strict=False)):
+        with column.container(border=True):
+            st.markdown(f"<span style='color:{run_color(index)};font-weight:700'>Run {run_letter(index)}</span> "
+                        f"· {short(run.label)}", unsafe_allow_html=True)
+            st.caption(describe(run.config))
+            if index:
+                st.button("Remove", icon=":material/delete:", key=f"compare_remove_{index}", on_click=remove_run,
+                          args=(current, index), type="tertiary")
+    add, note = st.columns([1, 5], vertical_alignment="center")
+    add.button("Add run", icon=":material/add:", key="compare_add", on_click=add_run, args=(current,),
+               disabled=len(runs) >= MAX_RUNS, width="stretch",
+               help=f"A copy of run A whose settings you change (at most {MAX_RUNS} runs).")
+    note.caption(lockstep_caption(runs))
+
+
+def toolbar(current: CompareState) -> None:
+    """Play/Pause, Step and Reset act on every run together."""
+    play_col, step_col, reset_col, speed_col, _ = st.columns([1, 1, 1, 2, 3], vertical_alignment="bottom")
+    ready = current.comparison.running
+    common = {"args": (current,), "width": "stretch"}
+    if current.running:
+        play_col.button("Pause", icon=":material/pause:", key="compare_pause", on_click=pause, **common)
+    else:
+        play_col.button("Play", icon=":material/play_arrow:", key="compare_play", on_click=play, type="primary",
+                        disabled=not ready, **common)
+    step_col.button("Step", icon=":material/skip_next:", key="compare_step", on_click=step, disabled=not ready,
+                    help="Train every run one epoch.", **common)
+    reset_col.button("Reset", icon=":material/restart_alt:", key="compare_reset", on_click=reset,
+                     help="Every run back to its initial weights.", **common)
+    st.session_state.setdefault("compare_speed", "max")
+    speed_col.select_slider("Epochs per frame", SPEEDS, key="compare_speed",
+                            help="'max' trains as many epochs as fit between two frames (shared by all runs).")
+
+
+# ---------------------------------------------------------------------------------------------
+# The live panel
+
+
+def _train(current: CompareState) -> None:
+    """Advance every run by the same epochs: the chosen number, or as many as fit in the frame's budget."""
+    now = time.perf_counter()
+    interval = now - current.last_frame if current.last_frame else FRAME_SECONDS
+    current.last_frame = now
+    budget = min(max(TRAIN_SHARE * interval, TRAIN_SECONDS[0]), TRAIN_SECONDS[1])
+    speed = st.session_state.get("compare_speed", "max")
+    if speed == "max":
+        current.comparison.advance(seconds=budget)
+    else:
+        current.comparison.advance(epochs=int(speed), seconds=TRAIN_SECONDS[1])
+
+
+def _predictions(trainer) -> dict | None:
+    if trainer.config.data.task == "regression":
+        return None
+    data = trainer.data
+    return {"train": figures.predicted_classes(trainer.model.predict(data.F_train)),
+            "test": figures.predicted_classes(trainer.model.predict(data.F_test))}
+
+
+SUMMARY_FORMATS = {"train_loss": "%.4f", "test_loss": "%.4f", "gap": "%.4f", "train_metric": "%.3f",
+                   "test_metric": "%.3f", "best_epoch": "%d", "dead_percent": "%.0f%%", "saturated_percent": "%.0f%%",
+                   "gradient_ratio": "%.3g", "epoch": "%d"}
+
+
+def summary_table(runs, snapshots) -> tuple[pd.DataFrame, dict]:
+    """The differences table, one row per run, and its column config (a plain frame: a pandas
+    Styler would cost ~25 ms a frame to send)."""
+    metric = "R²" if runs[0].config.data.task == "regression" else "accuracy"
+    names = {"epoch": "Epoch", "train_loss": "Train loss", "test_loss": "Test loss",
+             "train_metric": f"Train {metric}", "test_metric": f"Test {metric}", "gap": "Gap (test − train)",
+             "best_epoch": "Best epoch", "dead_percent": "Dead units", "saturated_percent": "Saturated",
+             "gradient_ratio": "Grad. layer 1 / output"}
+    helps = {"gap": "Test loss minus training loss.", "dead_percent": "Hidden units with zero output on every "
+             "training point.", "saturated_percent": "Saturated outputs of the tanh and sigmoid layers.",
+             "gradient_ratio": "Gradient norm of hidden layer 1 over the output layer's: far below 1 means "
+             "vanishing gradients, far above exploding ones."}
+    rows = [{"Run": f"{run_letter(i)} · {short(run.label, 28)}",
+             **{names[k]: v for k, v in figures.summary_row(run.history, snapshot).items()},
+             "Status": run.status} for i, (run, snapshot) in enumerate(zip(runs, snapshots, strict=True))]
+    frame = pd.DataFrame(rows).astype({names[k]: float for k in SUMMARY_FORMATS if k != "epoch"})
+    columns = {names[k]: st.column_config.NumberColumn(names[k], format=fmt, help=helps.get(k))
+               for k, fmt in SUMMARY_FORMATS.items()}
+    return frame, columns
+
+
+def draw(current: CompareState) -> None:
+    """Boundaries (2 columns; 2 x 2 for 3-4 runs), the overlaid loss curves and the table."""
+    runs = current.runs
+    height = 440 if len(runs) <= 2 else 380
+    cells = [cell for _ in range(1 if len(runs) <= 2 else 2) for cell in st.columns(2)]
+    snapshots = []
+    for index, (run, cell) in enumerate(zip(runs, cells, strict=False)):
+        trainer = run.trainer
+        snapshot = trainer.snapshot()
+        snapshots.append(snapshot)
+        with cell:
+            figure = figures.boundary_figure(snapshot, trainer.data, run.config, predictions=_predictions(trainer),
+                                             hover_class=False, height=height, as_dict=True)
+            live_chart(figures.titled_boundary(figure, index, run.label), key=f"compare_boundary_{index}",
+                       height=height)
+            if run.status != "ready":
+                st.caption(f"⚠️ Run {run_letter(index)}: {trainer.message}")
+    if len(runs) == 1:
+        cells[1].info("Press **Add run** above: the new run starts as a copy of A, and you change one or more "
+                      "of its settings.", icon=":material/compare:")
+    st.caption("Circles: training points; diamonds: test points; dark rings: misclassified. "
+               f"Epoch {current.comparison.epoch:,} for every run.")
+    live_chart(figures.compare_loss_figure([run.history.thinned(LIVE_CURVE_POINTS) for run in runs],
+                                           [run.label for run in runs], log_scale=runs[0].config.view.log_scale,
+                                           height=300, as_dict=True), key="compare_loss", height=300)
+    frame, columns = summary_table(runs, snapshots)
+    st.dataframe(frame, hide_index=True, column_config=columns, placeholder="–")
+
+
+def live_panel(current: CompareState) -> None:
+    """The fragment: train every run a chunk while playing, then redraw; stops when no run can train."""
+
+    @st.fragment(run_every=FRAME_SECONDS if current.running else None)
+    def panel() -> None:
+        if current.running:
+            _train(current)
+            if not current.comparison.running:
+                current.running = False
+                st.rerun()  # a full rerun re-creates the fragment without its timer
+        draw(current)
+
+    panel()
+
+
+# ---------------------------------------------------------------------------------------------
+# Spread over seeds
+
+
+def run_spread(current: CompareState, epochs: int) -> None:
+    """Train run A's config from SPREAD_SEEDS seeds, one seed at a time under a progress bar."""
+    current.running = False
+    config = current.runs[0].config
+    seeds = spread_seeds(config, SPREAD_SEEDS)
+    bar = st.progress(0.0, text=f"Training seed {seeds[0]} (1 of {len(seeds)}) …")
+    parts = []
+    for done, seed in enumerate(seeds, 1):
+        parts.append(seed_spread(config, seeds=[seed], epochs=epochs))
+        if done < len(seeds):
+            bar.progress(done / len(seeds), text=f"Training seed {seeds[done]} ({done + 1} of {len(seeds)}) …")
+    bar.empty()
+    current.spread = (config, epochs, merge_spreads(parts))
