@@ -10,17 +10,14 @@ from __future__ import annotations
 import base64
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
+from apptest_helpers import APP, run
 from streamlit.testing.v1 import AppTest
 
 from playground.figures import activations as act
 from playground.nn import activations as engine
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
 
 # ---------------------------------------------------------------------------------------------
 # The numbers
@@ -116,16 +113,6 @@ def test_figures():
 
 # ---------------------------------------------------------------------------------------------
 # The page
-
-
-def _problems(at: AppTest) -> str:
-    return "\n".join(f"{e.message}\n{''.join(e.stack_trace)}" for e in at.exception)
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, _problems(at)
-    return at
 
 
 @pytest.fixture

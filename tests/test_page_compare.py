@@ -8,10 +8,9 @@ Play timer need a browser (see the screenshots in the final report).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
+from apptest_helpers import APP, run
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -19,7 +18,6 @@ from playground.compare import vary
 from playground.config import Config, LayerConfig
 from playground.export import load_config_json
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "app_pages/compare.py"
 SESSION_KEY = "compare_session"
 SMALL = {"samples": "100", "grid": "50"}  # run A: the Playground's run from this link, cheap to train
@@ -27,16 +25,6 @@ SMALL = {"samples": "100", "grid": "50"}  # run A: the Playground's run from thi
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _problems(at: AppTest) -> str:
-    return "\n".join(f"{e.message}\n{''.join(e.stack_trace)}" for e in at.exception)
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, _problems(at)
-    return at
 
 
 def open_compare(query: dict[str, str] | None = None, **session_state) -> AppTest:

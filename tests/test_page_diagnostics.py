@@ -8,30 +8,19 @@ held in the session.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
+from apptest_helpers import APP, run
 from streamlit.testing.v1 import AppTest
 
 from playground.diagnostics import THRESHOLDS
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 SESSION_KEY = "playground_session"
 PAGE = "app_pages/diagnostics.py"
 DYING = {"data": "circle", "samples": "200", "seed": "1", "layers": "8relu,8relu,8relu", "lr": "0.3", "batch": "25"}
 DIVERGING = {"data": "plane", "samples": "200", "layers": "8tanh,8relu", "opt": "sgd", "lr": "3", "batch": "25"}
 LAYER_CHARTS = ("diag_dead", "diag_saturation", "diag_gradient_norm", "diag_update_ratio", "diag_activations",
                 "diag_gradients", "diag_activity")
-
-
-def _problems(at: AppTest) -> str:
-    return "\n".join(f"{e.message}\n{''.join(e.stack_trace)}" for e in at.exception)
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, _problems(at)
-    return at
 
 
 def playground(params: dict[str, str] | None = None, steps: int = 0) -> AppTest:

@@ -2,14 +2,12 @@
 
 import io
 import json
-from pathlib import Path
 
 import numpy as np
+from apptest_helpers import APP
 from streamlit.testing.v1 import AppTest
 
 from playground.config import Config
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 def paused_page_after_steps(steps: int = 3) -> AppTest:

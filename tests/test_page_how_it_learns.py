@@ -9,27 +9,16 @@ engine is deterministic) taking the same step with `train_on_batch`.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
+from apptest_helpers import APP, run
 from streamlit.testing.v1 import AppTest
 
 from playground.training import Trainer
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 SESSION_KEY = "playground_session"
 MULTICLASS = {"data": "blobs", "layers": "6relu-d0.2,4tanh-bn", "reg": "l2"}
-
-
-def _problems(at: AppTest) -> str:
-    return "\n".join(f"{e.message}\n{''.join(e.stack_trace)}" for e in at.exception)
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, _problems(at)
-    return at
 
 
 def open_page(query: dict[str, str] | None = None, epochs: int = 0) -> AppTest:

@@ -8,27 +8,15 @@ the screenshots in shots/lessons/ show it applied.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from apptest_helpers import APP, run
 from streamlit.testing.v1 import AppTest
 
 from playground.presets import HIDEABLE, LESSONS, PresentationFlags
 from playground.ui import presentation
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 SESSION_KEY = "playground_session"
 LESSONS_PAGE = "app_pages/lessons.py"
-
-
-def _problems(at: AppTest) -> str:
-    return "\n".join(f"{e.message}\n{''.join(e.stack_trace)}" for e in at.exception)
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, _problems(at)
-    return at
 
 
 def open_app(params: dict[str, str] | None = None, page: str | None = None) -> AppTest:

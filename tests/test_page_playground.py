@@ -9,10 +9,9 @@ tests/test_browser_playground.py.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
+from apptest_helpers import APP
 from streamlit.testing.v1 import AppTest
 
 from playground.config import (
@@ -28,7 +27,6 @@ from playground.config import (
 from playground.datasets import DATASETS
 from playground.training import Trainer
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")  # from_file resolves relative paths from this file
 SESSION_KEY = "playground_session"
 SMALL = {"samples": "100", "grid": "50"}  # a cheap run for the smoke tests
 
