@@ -16,7 +16,6 @@ differences table.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import pandas as pd
@@ -38,7 +37,7 @@ from playground.figures.compare import (
 from playground.ui import state
 from playground.ui.controls import LEARNING_RATES, REG_RATES
 from playground.ui.live_chart import live_chart
-from playground.ui.live_view import FRAME_SECONDS, SPEEDS, TRAIN_SECONDS, TRAIN_SHARE
+from playground.ui.live_view import FRAME_SECONDS, SPEEDS, advance_frame, predictions
 
 SESSION_KEY = "compare_session"
 HANDOVER_KEY = "compare_configs"
@@ -312,27 +311,6 @@ def toolbar(current: CompareState) -> None:
 # The live panel
 
 
-def _train(current: CompareState) -> None:
-    """Advance every run by the same epochs: the chosen number, or as many as fit in the frame's budget."""
-    now = time.perf_counter()
-    interval = now - current.last_frame if current.last_frame else FRAME_SECONDS
-    current.last_frame = now
-    budget = min(max(TRAIN_SHARE * interval, TRAIN_SECONDS[0]), TRAIN_SECONDS[1])
-    speed = st.session_state.get("compare_speed", "max")
-    if speed == "max":
-        current.comparison.advance(seconds=budget)
-    else:
-        current.comparison.advance(epochs=int(speed), seconds=TRAIN_SECONDS[1])
-
-
-def _predictions(trainer) -> dict | None:
-    if trainer.config.data.task == "regression":
-        return None
-    data = trainer.data
-    return {"train": figures.predicted_classes(trainer.model.predict(data.F_train)),
-            "test": figures.predicted_classes(trainer.model.predict(data.F_test))}
-
-
 SUMMARY_FORMATS = {"train_loss": "%.4f", "test_loss": "%.4f", "gap": "%.4f", "train_metric": "%.3f",
                    "test_metric": "%.3f", "best_epoch": "%d", "dead_percent": "%.0f%%", "saturated_percent": "%.0f%%",
                    "gradient_ratio": "%.3g", "epoch": "%d"}
@@ -370,7 +348,7 @@ def draw(current: CompareState) -> None:
         snapshot = trainer.snapshot()
         snapshots.append(snapshot)
         with cell:
-            figure = figures.boundary_figure(snapshot, trainer.data, run.config, predictions=_predictions(trainer),
+            figure = figures.boundary_figure(snapshot, trainer.data, run.config, predictions=predictions(trainer),
                                              hover_class=False, height=height, as_dict=True)
             live_chart(figures.titled_boundary(figure, index, run.label), key=f"compare_boundary_{index}",
                        height=height)
@@ -394,7 +372,7 @@ def live_panel(current: CompareState) -> None:
     @st.fragment(run_every=FRAME_SECONDS if current.running else None)
     def panel() -> None:
         if current.running:
-            _train(current)
+            advance_frame(current.comparison, current, st.session_state.get("compare_speed", "max"))
             if not current.comparison.running:
                 current.running = False
                 st.rerun()  # a full rerun re-creates the fragment without its timer

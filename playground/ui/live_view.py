@@ -49,17 +49,17 @@ def toolbar(session: state.Session) -> None:
                         help="'max' trains as many epochs as fit between two frames.")
 
 
-def _train(session: state.Session) -> None:
-    """Advance the run by the chosen epochs per frame, or by a share of the frame interval."""
+def advance_frame(run, clock, speed: str) -> None:
+    """Advance `run` (a Trainer or a Comparison) for one frame: by `speed` epochs, or at "max" by a
+    share of the time since the last frame, kept in `clock.last_frame` (0: the first frame)."""
     now = time.perf_counter()
-    interval = now - session.last_frame if session.last_frame else FRAME_SECONDS
-    session.last_frame = now
+    interval = now - clock.last_frame if clock.last_frame else FRAME_SECONDS
+    clock.last_frame = now
     budget = min(max(TRAIN_SHARE * interval, TRAIN_SECONDS[0]), TRAIN_SECONDS[1])
-    speed = st.session_state.get("speed", "max")
     if speed == "max":
-        session.trainer.advance(seconds=budget)
+        run.advance(seconds=budget)
     else:
-        session.trainer.advance(epochs=int(speed), seconds=TRAIN_SECONDS[1])
+        run.advance(epochs=int(speed), seconds=TRAIN_SECONDS[1])
 
 
 def _number(value: float, digits: int = 4) -> str:
@@ -85,7 +85,7 @@ def _status(session: state.Session) -> None:
         st.info(trainer.message)
 
 
-def _predictions(trainer) -> dict[str, object]:
+def predictions(trainer) -> dict[str, object]:
     """Predicted classes of the train and test points, for exact misclassification marks."""
     if trainer.config.data.task == "regression":
         return None
@@ -128,7 +128,7 @@ def draw(session: state.Session) -> None:
     _status(session)
     left, right = st.columns([3, 2])
     with left:
-        live_chart(figures.boundary_figure(snapshot, trainer.data, config, predictions=_predictions(trainer),
+        live_chart(figures.boundary_figure(snapshot, trainer.data, config, predictions=predictions(trainer),
                                            height=540, as_dict=True), key="boundary", height=540)
     with right:
         live_chart(_encoded(session, "network", SIDE_CHARTS_EVERY, lambda: _network(session, snapshot)),
@@ -158,7 +158,7 @@ def live_panel(session: state.Session) -> None:
     @st.fragment(run_every=FRAME_SECONDS if session.running else None)
     def panel() -> None:
         if session.running:
-            _train(session)
+            advance_frame(session.trainer, session, st.session_state.get("speed", "max"))
             if session.trainer.status != "ready":
                 session.running = False
                 st.rerun()  # a full rerun re-creates the fragment without its timer
