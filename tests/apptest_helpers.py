@@ -17,3 +17,21 @@ def run(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, problems(at)
     return at
+
+
+def open_playground(query: dict[str, str] | None = None, steps: int = 0) -> AppTest:
+    """A fresh browser session on the Playground at `?<query>`, after `steps` clicks on Step."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query or {})
+    run(at)
+    for _ in range(steps):
+        click(at, "step")
+    return at
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    """Click the (enabled) button with this key and run the script."""
+    button = at.button(key=key)
+    assert not button.disabled, f"button {key!r} is disabled"
+    button.click()
+    return run(at)

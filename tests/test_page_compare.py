@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from apptest_helpers import APP, run
+from apptest_helpers import APP, click, run
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -34,13 +34,6 @@ def open_compare(query: dict[str, str] | None = None, **session_state) -> AppTes
     for key, value in session_state.items():
         at.session_state[key] = value
     at.switch_page(PAGE)
-    return run(at)
-
-
-def click(at: AppTest, key: str) -> AppTest:
-    button = at.button(key=key)
-    assert not button.disabled, f"button {key!r} is disabled"
-    button.click()
     return run(at)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from apptest_helpers import APP, run
+from apptest_helpers import open_playground, run
 from streamlit.testing.v1 import AppTest
 
 from playground.diagnostics import THRESHOLDS
@@ -25,13 +25,7 @@ LAYER_CHARTS = ("diag_dead", "diag_saturation", "diag_gradient_norm", "diag_upda
 
 def playground(params: dict[str, str] | None = None, steps: int = 0) -> AppTest:
     """A session opened on the Playground at `?<params>`, after `steps` clicks on Step."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(params or {})
-    run(at)
-    for _ in range(steps):
-        at.button(key="step").click()
-        run(at)
-    return at
+    return open_playground(params, steps)
 
 
 def diagnostics(at: AppTest) -> AppTest:

@@ -12,7 +12,7 @@ import json
 
 import numpy as np
 import pytest
-from apptest_helpers import APP, run
+from apptest_helpers import open_playground, run
 from streamlit.testing.v1 import AppTest
 
 from playground.training import Trainer
@@ -23,12 +23,7 @@ MULTICLASS = {"data": "blobs", "layers": "6relu-d0.2,4tanh-bn", "reg": "l2"}
 
 def open_page(query: dict[str, str] | None = None, epochs: int = 0) -> AppTest:
     """The app at `?query`, trained `epochs` epochs with the Playground's Step button, then this page."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(query or {})
-    run(at)
-    for _ in range(epochs):
-        at.button(key="step").click()
-        run(at)
+    at = open_playground(query, epochs)
     at.switch_page("app_pages/how_it_learns.py")
     return run(at)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from apptest_helpers import APP
+from apptest_helpers import click, open_playground, run
 from streamlit.testing.v1 import AppTest
 
 from playground.config import (
@@ -35,30 +35,9 @@ SMALL = {"samples": "100", "grid": "50"}  # a cheap run for the smoke tests
 # Helpers
 
 
-def _problems(at: AppTest) -> str:
-    return "\n".join(f"{e.message}\n{''.join(e.stack_trace)}" for e in at.exception)
-
-
 def open_page(query: dict[str, str] | None = None) -> AppTest:
     """A fresh browser session on the Playground, opened at `?<query>`."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(query or {})
-    at.run()
-    assert not at.exception, _problems(at)
-    return at
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, _problems(at)
-    return at
-
-
-def click(at: AppTest, key: str) -> AppTest:
-    button = at.button(key=key)
-    assert not button.disabled, f"button {key!r} is disabled"
-    button.click()
-    return run(at)
+    return open_playground(query)
 
 
 def session(at: AppTest):
