@@ -219,6 +219,7 @@ class Trainer:
         self.dead_since = [np.full(layer.units, -1) for layer in self.hidden]
         self._good = self._save_state()
         self._best_state = None
+        self._fresh = None        # (epoch, cursor, config) and the snapshot made there by snapshot()
         self._record_epoch()
 
     def restart_history(self) -> None:
@@ -407,10 +408,14 @@ class Trainer:
             self.history.add_snapshot(self._make_snapshot(train, test))
 
     def snapshot(self) -> Snapshot:
-        """The current state (latest snapshot if it is of this epoch, else a fresh one)."""
-        if self.history.snapshots and self.history.snapshots[-1].epoch == self.epoch:
+        """The current state: the history's latest snapshot when it is of this very point of the run,
+        else a fresh one, made once per point (a frame asks for it more than once)."""
+        if self._cursor == 0 and self.history.snapshots and self.history.snapshots[-1].epoch == self.epoch:
             return self.history.snapshots[-1]
-        return self._make_snapshot()
+        point = (self.epoch, self._cursor, self.config)
+        if self._fresh is None or self._fresh[0] != point:
+            self._fresh = (point, self._make_snapshot())
+        return self._fresh[1]
 
     def _make_snapshot(self, train=None, test=None) -> Snapshot:
         with np.errstate(all="ignore"):

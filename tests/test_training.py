@@ -160,3 +160,17 @@ def test_thinned_history_keeps_first_last_and_best_epochs():
     assert thin.best_epoch == trainer.history.best_epoch
     index = trainer.history.epochs.index(thin.epochs[10])
     assert thin.train_loss[10] == trainer.history.train_loss[index]
+
+
+def test_snapshot_follows_the_weights_mid_epoch_and_is_made_once_per_point():
+    trainer = Trainer(config(n_samples=400, batch_size=1, learning_rate=0.1))
+    trainer.advance(epochs=1)
+    assert trainer.snapshot() is trainer.history.snapshots[-1]  # the end of epoch 1, recorded
+    trainer.advance(seconds=0.005)  # a few batches into epoch 2
+    assert trainer.epoch == 1 and trainer._cursor > 0
+    mid = trainer.snapshot()
+    assert mid is trainer.snapshot()  # asked twice in one frame, made once
+    assert np.array_equal(mid.grid, trainer._make_snapshot().grid)  # the current weights, not epoch 1's
+    assert not np.array_equal(mid.grid, trainer.history.snapshots[-1].grid)
+    trainer.apply(trainer.config.replace(learning_rate=0.2))
+    assert trainer.snapshot() is not mid  # a live change is a new point of the run
