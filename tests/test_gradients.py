@@ -86,6 +86,20 @@ def test_fused_loss_value_and_gradient_match_the_unfused_composition(name):
     assert relative_error(loss.fused_gradient(Y, act(Z.copy())), numeric) < TOLERANCE
 
 
+@pytest.mark.parametrize("name", ["binary_crossentropy", "categorical_crossentropy"])
+def test_fused_forward_gives_the_loss_and_the_output_activation_in_one_pass(name):
+    rng = np.random.default_rng(13)
+    loss = losses.get(name)
+    k = 1 if name == "binary_crossentropy" else 4
+    Y = targets_for(name, rng, 7, k)
+    Z = rng.normal(0.0, 6.0, (7, k))
+    Z[0] = 40.0 if k == 1 else [40.0, -40.0, 0.0, 1.0]  # saturated outputs stay accurate too
+    activation = np.empty_like(Z)
+    value = loss.fused_forward(Y, Z, activation)
+    assert value == pytest.approx(loss.fused_value(Y, Z), rel=1e-14)
+    np.testing.assert_allclose(activation, activations.get(loss.fused_activation)(Z.copy()), rtol=1e-13, atol=0)
+
+
 def test_fused_losses_stay_finite_where_the_unfused_form_would_take_log_of_zero():
     bce = losses.get("binary_crossentropy")
     value = bce.fused_value(np.array([[0.0], [1.0]]), np.array([[800.0], [-800.0]]))

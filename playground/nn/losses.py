@@ -8,6 +8,8 @@ works on the logits z: a stable value (no log of 0) and the gradient (a - Y) / n
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .registry import Registry
@@ -34,6 +36,13 @@ class Loss:
 
     def fused_value(self, Y: np.ndarray, Z: np.ndarray) -> float:
         """The loss computed from the logits Z of the fused output activation."""
+        return self.fused_forward(Y, Z, np.empty_like(Z))
+
+    def fused_forward(self, Y: np.ndarray, Z: np.ndarray, out: np.ndarray) -> float:
+        """The loss from the logits Z (n, k), writing the output activation of Z into `out`.
+
+        One pass computes both, sharing the work (a training step needs both).
+        """
         raise NotImplementedError
 
     def fused_gradient(self, Y: np.ndarray, A: np.ndarray, out=None) -> np.ndarray:
@@ -62,10 +71,14 @@ class BinaryCrossentropy(Loss):
         P = np.clip(P, EPSILON, 1.0 - EPSILON)
         return inside * (P - Y) / (P * (1.0 - P)) / Y.size
 
-    def fused_value(self, Y, Z):
-        # log(1 + e^z) - y z is the cross-entropy of sigmoid(z), stable for any z.
-        softplus_sum = float(np.logaddexp(0.0, Z).sum())
-        return (softplus_sum - float(np.dot(Y.ravel(), Z.ravel()))) / Z.size
+    def fused_forward(self, Y, Z, out):
+        # softplus(z) - y z = log(1 + e^z) - y z is the cross-entropy of sigmoid(z), stable for
+        # any z; and sigmoid(z) = exp(z - softplus(z)), so the activation costs two calls more.
+        softplus = np.logaddexp(0.0, Z, out=out)
+        value = (float(np.dot(_ones(softplus.size), softplus.ravel())) - float(np.vdot(Y, Z))) / Z.size
+        np.subtract(Z, softplus, out=out)
+        np.exp(out, out=out)
+        return value
 
     def fused_gradient(self, Y, A, out=None):
         out = np.subtract(A, Y, out=out)
@@ -87,10 +100,12 @@ class CategoricalCrossentropy(Loss):
         inside = P > EPSILON
         return -(inside * Y) / np.clip(P, EPSILON, 1.0) / Y.shape[0]
 
-    def fused_value(self, Y, Z):
-        shifted = Z - Z.max(axis=-1, keepdims=True)
-        log_softmax = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-        return float(-np.sum(Y * log_softmax) / Z.shape[0])
+    def fused_forward(self, Y, Z, out):
+        log_softmax = np.subtract(Z, Z.max(axis=-1, keepdims=True), out=out)
+        log_softmax -= np.log(np.exp(log_softmax).sum(axis=-1, keepdims=True))
+        value = -float(np.vdot(Y, log_softmax)) / Z.shape[0]
+        np.exp(log_softmax, out=out)
+        return value
 
 
 @LOSSES.register("sparse_categorical_crossentropy")
@@ -113,6 +128,14 @@ class MeanSquaredError(Loss):
 
     def gradient(self, Y, P):
         return (2.0 / Y.size) * (P - Y)
+
+
+@functools.lru_cache(maxsize=32)
+def _ones(n: int) -> np.ndarray:
+    """A read-only vector of n ones: a dot product with it is the cheapest sum of a small array."""
+    ones = np.ones(n)
+    ones.flags.writeable = False
+    return ones
 
 
 def get(spec) -> Loss:

@@ -68,22 +68,26 @@ class Sequential:
                 layer.name = f"{layer.kind}_{counts[layer.kind]}"
             width = layer.build(width)
         self.output_dim = width
-        sizes = [int(np.prod(s)) for layer in self.layers for s in layer.param_shapes.values()]
-        self.flat_params = np.zeros(sum(sizes))
-        self.flat_grads = np.zeros(sum(sizes))
-        offset = 0
+        size = sum(layer.count_params() for layer in self.layers)
+        self.flat_params, self.flat_grads = np.zeros(size), np.zeros(size)
+        self.layer_slices, offset = [], 0
         for layer in self.layers:
-            params, grads = {}, {}
-            for key, shape in layer.param_shapes.items():
-                size = int(np.prod(shape))
-                params[key] = self.flat_params[offset:offset + size].reshape(shape)
-                grads[key] = self.flat_grads[offset:offset + size].reshape(shape)
-                offset += size
-            layer.bind(params, grads)
+            where = slice(offset, offset + layer.count_params())
+            layer.bind(self.flat_params[where], self.flat_grads[where])
+            self.layer_slices.append(where)
+            offset = where.stop
         for index, layer in enumerate(self.layers):
             layer.needs_input_grad = index > 0
         self.built = True
         self.reset()
+
+    def __setstate__(self, state: dict) -> None:
+        """Unpickling (or deep-copying) copies every array, cutting the layers' parameter views off
+        the flat buffers: bind the layers to the copied buffers again."""
+        self.__dict__.update(state)
+        if self.built:
+            for layer, where in zip(self.layers, self.layer_slices, strict=True):
+                layer.bind(self.flat_params[where], self.flat_grads[where])
 
     def reset(self) -> None:
         """Redraw the initial weights and restart every random stream from the seed.
@@ -158,10 +162,24 @@ class Sequential:
 
     def _loss_and_gradients(self, X: np.ndarray, Y: np.ndarray) -> float:
         """Training-mode forward and backward pass; fills `flat_grads`, returns the loss with penalties."""
-        self.forward(X, training=True)
-        loss = self.data_loss(Y)
+        loss = self.training_forward(X, Y)
         self.backward_from_loss(Y)
         return loss + self._apply_penalties()
+
+    def training_forward(self, X: np.ndarray, Y: np.ndarray) -> float:
+        """The forward pass of a training step on validated inputs and prepared targets, and its
+        data loss (without penalties). A fused output computes its activation with the loss."""
+        if not self._fused:
+            self.forward(X, training=True)
+            return self.data_loss(Y)
+        *hidden, last = self.layers
+        for layer in hidden:
+            X = layer.forward(X, True)
+        z = last.linear(X)
+        a = last.buffers(z.shape[0]).a
+        loss = self.loss.fused_forward(Y, z, a)
+        last.take_outputs(a)
+        return loss
 
     def _step(self, X: np.ndarray, Y: np.ndarray) -> float:
         """Gradients and one optimizer step on a validated batch; the loss before the step."""
