@@ -101,16 +101,16 @@ class StepTrace:
 # Per-layer attributes that only hold the last pass's arrays (each pass sets them again) and the
 # preallocated buffers: left out of the copy, which would otherwise copy every buffer the model
 # keeps for its batch sizes (hundreds of MB for a wide network that has drawn its grids).
-_TRANSIENT = ("inputs", "outputs", "z", "a", "grad_output", "grad_z", "mask", "_x_hat", "_inv_std", "_current")
+_TRANSIENT = ("inputs", "outputs", "z", "a", "grad_output", "grad_z", "mask", "_x_hat", "_inv_std", "_current",
+              "_rows")
 
 
 def copy_model(model: Sequential) -> Sequential:
     """An independent copy of a built model: weights, optimizer slots and step count, random streams.
 
-    `copy.deepcopy` alone would give every layer arrays of its own, cut off from the copy's flat
-    buffers (a deep-copied NumPy view is no view), so the copy's layers are bound again to views
-    into its own `flat_params` and `flat_grads`. The last pass's arrays and the layers' buffers
-    are not copied (see _TRANSIENT): the copy allocates its own on its first pass.
+    `copy.deepcopy` (whose copy binds its layers to its own flat buffers, see
+    `Sequential.__setstate__`), except that the last pass's arrays and the layers' buffers are
+    not copied (see _TRANSIENT): the copy allocates its own on its first pass.
     """
     memo: dict[int, object] = {}
     for layer in model.layers:
@@ -122,20 +122,14 @@ def copy_model(model: Sequential) -> Sequential:
             if isinstance(state.get(name), dict):
                 memo[id(state[name])] = {}
     clone = copy.deepcopy(model, memo)
-    for source, target in zip(model.layers, clone.layers, strict=True):
+    for target in clone.layers:
         state = vars(target)
         for name in _TRANSIENT:
             if name in state:
                 state[name] = None
         if "_batch" in state:
             state["_batch"] = -1  # no current buffers
-        target.bind({key: _view(clone.flat_params, model, value) for key, value in source.params.items()},
-                    {key: _view(clone.flat_grads, model, value) for key, value in source.grads.items()})
     return clone
-
-
-def _view(flat: np.ndarray, model: Sequential, array: np.ndarray) -> np.ndarray:
-    return flat[model.slice_of(array)].reshape(array.shape)
 
 
 def _copy(array) -> np.ndarray | None:
@@ -157,9 +151,8 @@ def trace_step(model: Sequential, X, y) -> StepTrace:
             layer.grad_z = None
     flat, layers = clone.flat_params, clone.layers
     with np.errstate(all="ignore"):  # a diverging run is shown as it is, not raised
-        clone.forward(X, training=True)
+        data_loss = clone.training_forward(X, Y)
         forward = [_forward_record(layer) for layer in layers]
-        data_loss = clone.data_loss(Y)
         clone.backward_from_loss(Y)
         data_grads = clone.flat_grads.copy()
         penalty = clone._apply_penalties()

@@ -1,5 +1,7 @@
 """Sequential's contract: training semantics, determinism, weights and config round trips, errors."""
 
+import pickle
+
 import numpy as np
 import pytest
 from sklearn.datasets import make_circles, make_moons
@@ -211,6 +213,18 @@ def test_weights_are_in_keras_order_and_share_the_flat_buffer():
     assert model.count_params() == 2 * 6 + 6 + 6 + 6 + 6 + 1
     model.layers[0].params["kernel"][0, 0] = 42.0
     assert model.flat_params[0] == 42.0
+    # Each layer owns one contiguous stretch of the buffer, its parameters in Keras order.
+    for layer, where in zip(model.layers, model.layer_slices, strict=True):
+        stored = [p.ravel() for p in layer.params.values()]
+        assert np.array_equal(model.flat_params[where], np.concatenate(stored) if stored else [])
+    assert model.layer_slices[-1].stop == model.flat_params.size
+
+
+def test_a_layer_refuses_storage_of_the_wrong_size():
+    layer = Dense(3)
+    layer.build(2)
+    with pytest.raises(ValueError, match="Expected 9 floats"):
+        layer.bind(np.zeros(8), np.zeros(8))
 
 
 def test_summary_lists_layers_and_parameter_counts():
@@ -251,3 +265,14 @@ def test_learning_rate_change_between_steps_keeps_the_optimizer_state():
     model.train_on_batch(X, y)
     assert model.optimizer.iterations == iterations + 1
     assert np.allclose(model.optimizer.slots["m"], 0.9 * moments + 0.1 * model.flat_grads)
+
+
+def test_a_pickled_model_trains_on_as_the_original():
+    X, y = moons(60)
+    model = small_model()
+    model.fit(X, y, epochs=2, batch_size=10)
+    copy = pickle.loads(pickle.dumps(model))
+    model.fit(X, y, epochs=2, batch_size=10)
+    copy.fit(X, y, epochs=2, batch_size=10)
+    assert np.array_equal(copy.flat_params, model.flat_params)
+    assert np.shares_memory(copy.layers[0].params["kernel"], copy.flat_params)

@@ -41,17 +41,20 @@ class Layer:
         self.input_dim = self.output_dim = int(input_dim)
         return self.output_dim
 
-    def bind(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
-        """Adopt the arrays (views into the model's flat buffers) that hold parameters and gradients."""
-        self.params, self.grads = params, grads
+    def count_params(self) -> int:
+        return sum(int(np.prod(shape)) for shape in self.param_shapes.values())
+
+    def bind(self, params: np.ndarray, grads: np.ndarray) -> None:
+        """Adopt two flat vectors of `count_params()` floats (in a model: views into its flat
+        buffers) as the storage of the parameters and their gradients, in `param_shapes` order."""
+        self.params, self.grads = _split(params, self.param_shapes), _split(grads, self.param_shapes)
 
     def initialize(self, rng: np.random.Generator) -> None:
         """Fill the parameters with their initial values."""
 
     def allocate(self) -> None:
         """Give a standalone layer its own parameter arrays (a model binds views instead)."""
-        self.bind({k: np.zeros(s) for k, s in self.param_shapes.items()},
-                  {k: np.zeros(s) for k, s in self.param_shapes.items()})
+        self.bind(np.zeros(self.count_params()), np.zeros(self.count_params()))
 
     # -- computation ----------------------------------------------------------------------------
     def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
@@ -90,23 +93,39 @@ class Layer:
         return f"{type(self).__name__}({self.get_config()})"
 
 
+def _split(flat: np.ndarray, shapes: dict[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
+    """Consecutive views of the 1-D array `flat` with the given shapes, by name."""
+    sizes = [int(np.prod(shape)) for shape in shapes.values()]
+    if flat.ndim != 1 or flat.size != sum(sizes):
+        raise ValueError(f"Expected {sum(sizes)} floats for the shapes {dict(shapes)}. "
+                         f"Received: an array of shape {flat.shape}")
+    views, offset = {}, 0
+    for (key, shape), size in zip(shapes.items(), sizes, strict=True):
+        views[key] = flat[offset:offset + size].reshape(shape)
+        offset += size
+    return views
+
+
 class _DenseBuffers:
-    """Preallocated arrays of one batch size n: z, a, dz (n, units), dx (n, input_dim), ones (n,)."""
+    """Preallocated arrays of one batch size n: z, a, dz (n, units), dx (n, input_dim), and the
+    inputs with a column of ones appended (n, input_dim + 1) when the layer has a bias."""
 
-    __slots__ = ("a", "dx", "dz", "ones", "z")
+    __slots__ = ("a", "dx", "dz", "inputs_and_ones", "z")
 
-    def __init__(self, n: int, input_dim: int, units: int, linear: bool):
+    def __init__(self, n: int, input_dim: int, units: int, linear: bool, use_bias: bool):
         self.z = np.empty((n, units))
         self.a = self.z if linear else np.empty((n, units))
         self.dz = np.empty((n, units))
         self.dx = np.empty((n, input_dim))
-        self.ones = np.ones(n)
+        self.inputs_and_ones = np.ones((n, input_dim + 1)) if use_bias else None
 
 
 class Dense(Layer):
     """outputs = activation(inputs @ kernel + bias); kernel (input_dim, units), bias (units,).
 
-    After a forward pass `z` holds the pre-activation and `a` (= `outputs`) the activation,
+    The bias is stored right after the kernel, so together they are one (input_dim + 1, units)
+    matrix: z = [inputs, 1] @ [kernel; bias] is one matrix product, and so is the gradient of
+    both, [inputs, 1]^T @ dz. After a forward pass `z` holds the pre-activation and `a` (= `outputs`) the activation,
     both (n, units); after a backward pass `grad_output` holds dL/da, `grad_z` dL/dz. These are
     preallocated buffers that the next pass of the same batch size overwrites.
     """
@@ -126,6 +145,7 @@ class Dense(Layer):
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.use_bias = bool(use_bias)
         self.z = self.a = self.grad_z = None
+        self._matrix = self._matrix_grad = self._rows = None
 
     @property
     def activation(self) -> activations.Activation:
@@ -145,6 +165,12 @@ class Dense(Layer):
             self.param_shapes["bias"] = (self.units,)
         return self.units
 
+    def bind(self, params, grads):
+        super().bind(params, grads)
+        # [kernel; bias] (input_dim + 1, units) when there is a bias, else the kernel alone.
+        rows = self.input_dim + self.use_bias
+        self._matrix, self._matrix_grad = params.reshape(rows, self.units), grads.reshape(rows, self.units)
+
     def initialize(self, rng):
         self.params["kernel"][...] = self.kernel_initializer((self.input_dim, self.units), rng)
         if self.use_bias:
@@ -158,20 +184,31 @@ class Dense(Layer):
                 if len(self._buffers) >= _BUFFER_SIZES_KEPT:
                     self._buffers.clear()
                 linear = isinstance(self.activation, activations.Linear)
-                found = self._buffers[n] = _DenseBuffers(n, self.input_dim, self.units, linear)
+                found = self._buffers[n] = _DenseBuffers(n, self.input_dim, self.units, linear, self.use_bias)
             self._batch, self._current = n, found
         return self._current
 
     def forward(self, X, training=False):
+        z = self.linear(X)
+        self.outputs = self.a = a = self._activation(z, out=self._current.a)
+        return a
+
+    def linear(self, X: np.ndarray) -> np.ndarray:
+        """The pre-activation z = X @ kernel + bias (n, units), kept as `z`; `forward` without the
+        activation (a fused loss computes the activation itself, then calls `take_outputs`)."""
         n = X.shape[0]
         buffers = self._current if n == self._batch else self.buffers(n)
-        self.inputs = X
-        z = np.dot(X, self.params["kernel"], out=buffers.z)
+        self.inputs = rows = X
         if self.use_bias:
-            z += self.params["bias"]
-        self.z = z
-        self.outputs = self.a = a = self._activation(z, out=buffers.a)
-        return a
+            rows = buffers.inputs_and_ones
+            rows[:, :-1] = X
+        self._rows = rows
+        self.z = z = np.dot(rows, self._matrix, out=buffers.z)
+        return z
+
+    def take_outputs(self, a: np.ndarray) -> None:
+        """Record the activation a (n, units) that a fused loss computed from `z`."""
+        self.outputs = self.a = a
 
     def backward(self, dY):
         self.grad_output = dY
@@ -182,14 +219,11 @@ class Dense(Layer):
     def backward_z(self, dz: np.ndarray) -> np.ndarray | None:
         """Backward pass from dL/dz (used directly by the fused output losses)."""
         self.grad_z = dz
-        n = dz.shape[0]
-        buffers = self._current if n == self._batch else self.buffers(n)
-        grads = self.grads
-        np.dot(self.inputs.T, dz, out=grads["kernel"])
-        if self.use_bias:
-            np.dot(buffers.ones, dz, out=grads["bias"])  # the column sums, cheaper than sum(axis=0)
+        np.dot(self._rows.T, dz, out=self._matrix_grad)  # kernel and bias gradients at once
         if not self.needs_input_grad:
             return None
+        n = dz.shape[0]
+        buffers = self._current if n == self._batch else self.buffers(n)
         return np.dot(dz, self.params["kernel"].T, out=buffers.dx)
 
     def get_config(self):
