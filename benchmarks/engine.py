@@ -55,25 +55,27 @@ def steps_per_epoch(n, batch):
     return -(-n // batch)
 
 
-def time_playground(hidden, classes, softmax, batch, n, epochs, repeats):
+def playground_sampler(hidden, classes, softmax, batch, n, epochs):
+    """A function that trains `epochs` epochs and returns the seconds per step."""
     X, y = data(n, classes)
     model = playground_model(hidden, classes, softmax)
     model.fit(X, y, epochs=1, batch_size=batch)  # warm-up: buffers and slots
-    samples = []
-    for _ in range(repeats):
+
+    def sample():
         start = time.perf_counter()
         model.fit(X, y, epochs=epochs, batch_size=batch)
-        samples.append((time.perf_counter() - start) / (epochs * steps_per_epoch(n, batch)))
-    return statistics.median(samples) * 1e6
+        return (time.perf_counter() - start) / (epochs * steps_per_epoch(n, batch))
+    return sample
 
 
-def time_sklearn(hidden, classes, batch, n, epochs, repeats):
+def sklearn_sampler(hidden, classes, batch, n, epochs):
+    """A function that fits a fresh MLPClassifier for `epochs` epochs and returns the seconds per step."""
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
     X, y = data(n, classes)
-    samples = []
-    for _ in range(repeats):
+
+    def sample():
         clf = MLPClassifier(hidden_layer_sizes=hidden, activation="relu", solver="adam", batch_size=batch,
                             learning_rate_init=0.001, max_iter=epochs, tol=0.0, n_iter_no_change=10**9,
                             alpha=0.0, random_state=0)
@@ -81,8 +83,18 @@ def time_sklearn(hidden, classes, batch, n, epochs, repeats):
             warnings.simplefilter("ignore", ConvergenceWarning)
             start = time.perf_counter()
             clf.fit(X, y)
-            samples.append((time.perf_counter() - start) / (epochs * steps_per_epoch(n, batch)))
-    return statistics.median(samples) * 1e6
+            return (time.perf_counter() - start) / (epochs * steps_per_epoch(n, batch))
+    return sample
+
+
+def interleaved_medians(samplers, repeats):
+    """Median microseconds per step of each sampler, their samples taken in turn (ABAB...), so
+    that a busy spell of a shared machine falls on both sides of a comparison."""
+    samples = [[] for _ in samplers]
+    for _ in range(repeats):
+        for sampler, taken in zip(samplers, samples, strict=True):
+            taken.append(sampler())
+    return [statistics.median(taken) * 1e6 for taken in samples]
 
 
 def time_torch(hidden, classes, batch, n, epochs, repeats):
@@ -135,12 +147,12 @@ def main():
     parser.add_argument("--quick", action="store_true", help="fewer repeats, shorter long run")
     args = parser.parse_args()
     repeats = 3 if args.quick else 7
-    print(f"numpy {np.__version__}; median of {repeats} repeats; microseconds per optimizer step")
+    print(f"numpy {np.__version__}; median of {repeats} interleaved repeats; microseconds per optimizer step")
     print(f"{'case':45s} {'playground':>11s} {'sklearn MLP':>12s} {'ratio':>7s} {'torch':>9s}")
     for label, hidden, classes, softmax, batch, n in CASES:
         epochs = 20 if batch < 100 else 10
-        ours = time_playground(hidden, classes, softmax, batch, n, epochs, repeats)
-        theirs = time_sklearn(hidden, classes, batch, n, epochs, repeats)
+        ours, theirs = interleaved_medians([playground_sampler(hidden, classes, softmax, batch, n, epochs),
+                                            sklearn_sampler(hidden, classes, batch, n, epochs)], repeats)
         torch_time = time_torch(hidden, classes, batch, n, epochs, repeats)
         torch_text = "n/a" if torch_time is None else f"{torch_time:9.1f}"
         print(f"{label:45s} {ours:11.1f} {theirs:12.1f} {theirs / ours:6.1f}x {torch_text:>9s}")
