@@ -38,6 +38,11 @@ from numbers import Integral, Real
 from typing import Any
 
 from playground.datasets import DATASETS, DEFAULT_FEATURES, FEATURES
+from playground.uploads import CustomData
+
+# The dataset name of a user's own data (an uploaded CSV or drawn points). The data itself rides
+# in DataConfig.custom, never in a link or a config file, which carry only this name.
+CUSTOM = "custom"
 
 # Names the engine registers (a test of the engine checks these tables against its registries).
 HIDDEN_ACTIVATIONS = ("linear", "relu", "leaky_relu", "elu", "gelu", "swish", "silu", "softplus",
@@ -78,7 +83,7 @@ class Range:
 
 
 BOUNDS: dict[str, Range | tuple[str, ...]] = {
-    "dataset": tuple(DATASETS),
+    "dataset": (*DATASETS, CUSTOM),
     "n_samples": Range(50, 5000),
     "noise": Range(0.0, 0.5),
     "train_share": Range(0.1, 0.9),
@@ -193,6 +198,8 @@ class _Section:
     def to_dict(self) -> dict[str, Any]:
         out = {}
         for f in dataclasses.fields(self):
+            if not f.metadata.get("in_links", True):
+                continue
             value = getattr(self, f.name)
             if isinstance(value, tuple):
                 value = [v.to_dict() if isinstance(v, _Section) else v for v in value]
@@ -216,7 +223,7 @@ def _check_keys(cls, d) -> None:
     name = cls.__name__
     if not isinstance(d, Mapping):
         raise ConfigError(name, f"{name} must be given as a dict. Received: {_show(d)}")
-    known = [f.name for f in dataclasses.fields(cls)]
+    known = [f.name for f in dataclasses.fields(cls) if f.metadata.get("in_links", True)]
     for key in d:
         if key not in known:
             raise ConfigError(str(key), f"{name} has no field {_show(key)}; fields: {', '.join(known)}.")
@@ -228,7 +235,11 @@ def _check_keys(cls, d) -> None:
 
 @dataclass(frozen=True)
 class DataConfig(_Section):
-    """The dataset, its size, noise, split, seed, class count and the network's input features."""
+    """The dataset, its size, noise, split, seed, class count and the network's input features.
+
+    With dataset=CUSTOM the points are `custom` (n_samples, noise and n_classes are then the
+    settings for generated data, unused); `custom` is None for every other dataset.
+    """
 
     dataset: str = "circle"
     n_samples: int = 500
@@ -237,8 +248,22 @@ class DataConfig(_Section):
     seed: int = 0
     n_classes: int | None = None
     features: tuple[str, ...] = DEFAULT_FEATURES
+    custom: CustomData | None = field(default=None, metadata={"in_links": False})
 
     def _check(self):
+        if self.dataset == CUSTOM:
+            if not isinstance(self.custom, CustomData):
+                raise ConfigError("dataset", "dataset='custom' is your own data (an uploaded CSV file or points "
+                                             "drawn on the plot), which links and config files do not carry: load "
+                                             "the file or draw the points again on the Playground page. Received: "
+                                             "dataset='custom' without its data")
+            object.__setattr__(self, "n_classes", None)
+        else:
+            object.__setattr__(self, "custom", None)
+            self._check_n_classes()
+        self._check_features()
+
+    def _check_n_classes(self):
         info, k = DATASETS[self.dataset], self.n_classes
         if info.variable_classes and k is not None:
             _check_number(self, "n_classes", integer=True)
@@ -246,6 +271,8 @@ class DataConfig(_Section):
             raise ConfigError("n_classes", f"n_classes must be an integer or None. Received: {_show(k)}")
         else:  # K is the catalogue's: spelled out where it may be chosen, None where it may not
             object.__setattr__(self, "n_classes", info.n_classes if info.variable_classes else None)
+
+    def _check_features(self):
         names, allowed = self.features, BOUNDS["features"]
         valid = isinstance(names, tuple | list) and 0 < len(names) == len(set(names)) <= len(allowed)
         if not valid or not all(isinstance(name, str) and name in allowed for name in names):
@@ -255,17 +282,24 @@ class DataConfig(_Section):
 
     @property
     def task(self) -> str:
-        return DATASETS[self.dataset].task
+        return self.custom.task if self.custom is not None else DATASETS[self.dataset].task
 
     @property
     def class_count(self) -> int:
         """Number of classes in effect (0 for regression)."""
+        if self.custom is not None:
+            return self.custom.n_classes
         return DATASETS[self.dataset].n_classes if self.n_classes is None else self.n_classes
 
     @property
+    def point_count(self) -> int:
+        """Number of points: the own data's, else n_samples."""
+        return self.n_samples if self.custom is None else len(self.custom.y)
+
+    @property
     def n_train(self) -> int:
-        """Number of training samples: floor(n_samples * train_share), as ``datasets.split`` gives."""
-        return math.floor(self.n_samples * self.train_share)
+        """Number of training samples: floor(point_count * train_share), as ``datasets.split`` gives."""
+        return math.floor(self.point_count * self.train_share)
 
 
 @dataclass(frozen=True)
@@ -380,7 +414,7 @@ def _perceptron_problem(data: DataConfig, network: NetworkConfig) -> str:
 
 
 def _batch_size_error(batch_size: int, data: DataConfig) -> ConfigError:
-    n_train = f"n_train = floor(n_samples * train_share) = floor({data.n_samples} * {data.train_share})"
+    n_train = f"n_train = floor(n_samples * train_share) = floor({data.point_count} * {data.train_share})"
     return ConfigError("batch_size", f"batch_size must be between 1 and {data.n_train} ({n_train}). "
                                      f"Received: batch_size={batch_size}")
 
@@ -472,7 +506,8 @@ class Config:
 
     def to_query(self) -> dict[str, str]:
         """The fields that differ from their defaults, as short URL parameters (see module doc)."""
-        out, plain, same_data = {}, Config(), DataConfig(self.data.dataset)  # K's default: the dataset's
+        out, plain = {}, Config()
+        same_data = DataConfig(self.data.dataset, custom=self.data.custom)  # K's default: the dataset's
         for key, name in QUERY_KEYS.items():
             section = FIELD_SECTION[name]
             default = same_data if name == "n_classes" else getattr(plain, section)

@@ -31,6 +31,7 @@ into training.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -448,6 +449,15 @@ def make_features(X: np.ndarray, features) -> np.ndarray:
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"Expected `X` of shape (n, 2). Received: X.shape={X.shape}")
     return np.column_stack([FEATURES[key].fn(X) for key in keys])
+
+
+def can_stratify(y: np.ndarray, train_share: float) -> bool:
+    """Whether a stratified split of the integer labels y (n,) is possible: every class has two
+    points or more, and each side gets at least one point per class."""
+    counts = np.bincount(y)
+    counts = counts[counts > 0]
+    n_train = math.floor(len(y) * train_share)
+    return bool(counts.min() >= 2 and min(n_train, len(y) - n_train) >= len(counts))
 
 
 def split(X: np.ndarray, y: np.ndarray, train_share: float, seed: int, stratify: bool) -> Split:

@@ -22,7 +22,7 @@ import numpy as np
 
 from . import diagnostics
 from .config import Config
-from .datasets import DOMAIN, Standardizer, make_dataset, make_features, split
+from .datasets import DOMAIN, Standardizer, can_stratify, make_dataset, make_features, split
 from .network import build_model, build_optimizer, hidden_layers, kernel_regularizer
 from .nn import BatchNorm, Dense, losses
 from .nn.schedules import Schedule
@@ -164,9 +164,12 @@ def grid_points(size: int) -> np.ndarray:
 
 def make_run_data(config: Config) -> RunData:
     data = config.data
-    info_classification = data.task == "classification"
-    X, y = make_dataset(data.dataset, data.n_samples, data.noise, data.seed, data.n_classes)
-    parts = split(X, y, data.train_share, data.seed, stratify=info_classification)
+    if data.custom is not None:
+        X, y = data.custom.X, data.custom.y
+    else:
+        X, y = make_dataset(data.dataset, data.n_samples, data.noise, data.seed, data.n_classes)
+    stratify = data.task == "classification" and can_stratify(y, data.train_share)
+    parts = split(X, y, data.train_share, data.seed, stratify=stratify)
     F_train_raw = make_features(parts.X_train, data.features)
     standardizer = Standardizer.fit(F_train_raw)
     return RunData(parts.X_train, parts.X_test, parts.y_train, parts.y_test,

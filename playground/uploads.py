@@ -49,6 +49,10 @@ class CustomData:
     def n_classes(self) -> int:
         return len(self.class_names)
 
+    def __repr__(self) -> str:
+        kind = f"{self.n_classes} classes" if self.task == "classification" else "regression"
+        return f"CustomData({self.source}, {len(self.y)} points, {kind})"
+
     def to_csv(self) -> bytes:
         """The data as CSV (domain coordinates, class names or targets), e.g. to download drawn points."""
         out = io.StringIO()
@@ -93,7 +97,11 @@ def _number(text: str) -> float | None:
 
 def _rows(text: str) -> tuple[tuple[str, str, str], list[list[str]]]:
     delimiter = _delimiter(text)
-    rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows = [[cell.strip() for cell in row] for row in reader]
+    except csv.Error as error:
+        raise DataError(f"The file is not valid CSV ({error}).") from None
     rows = [row for row in rows if any(row)]
     if not rows:
         raise DataError("The file has no rows with values.")

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from playground import datasets
 from playground.config import (
     BOUNDS,
+    CUSTOM,
     DATASETS,
     FEATURES,
     HIDDEN_ACTIVATIONS,
@@ -246,7 +247,7 @@ def test_structure_errors():
 
 
 def test_tables_agree_with_the_datasets_module():
-    assert set(BOUNDS["dataset"]) == set(datasets.DATASETS)
+    assert set(BOUNDS["dataset"]) == {*datasets.DATASETS, CUSTOM}
     assert set(BOUNDS["features"]) == set(datasets.FEATURES)
     for name, (low, high) in [("n_samples", datasets.N_SAMPLES_RANGE), ("noise", datasets.NOISE_RANGE),
                               ("train_share", datasets.TRAIN_SHARE_RANGE), ("seed", datasets.SEED_RANGE),
