@@ -3,14 +3,14 @@
 import streamlit as st
 
 from playground import figures
-from playground.ui import controls, export_panel, live_view, presentation, state
+from playground.ui import controls, export_panel, live_view, own_data, presentation, state
 
 session = state.session()
 presentation.follow_lesson("playground")  # a comparison lesson's link goes on to the Compare page
 presentation.apply_presentation()
 controls.seed_widgets(session.config, force=session.widgets_seeded_for is None)
 session.widgets_seeded_for = session.config
-config, error = controls.sidebar(session.config)
+config, error = controls.sidebar(session.config, session.custom)
 state.apply_config(session, config)
 state.sync_url(session.config)
 
@@ -27,6 +27,7 @@ if session.change is not None and session.change.kind == "rebuilt":
 
 live_view.toolbar(session)
 live_view.live_panel(session)
+own_data.panel(session)
 
 if not session.running and session.trainer.epoch > 0:
     with st.container(key="panel_replay"), st.expander("Replay the run", expanded=False):
@@ -41,6 +42,9 @@ if not session.running:
         export_panel.export_panel(session)
 
 with st.container(key="panel_share"), st.expander("Share this run"):
+    if session.config.data.custom is not None:
+        st.warning("This run trains on your own data, which a link cannot carry: whoever opens it gets the "
+                   "same settings on the default dataset, and can upload the same file to train on it.")
     st.caption("The address bar always holds this run's settings, seed included. Copy the link:")
     st.code(state.share_url(session.config), language=None, wrap_lines=True)
 

@@ -15,7 +15,7 @@ misclassified points get a dark ring.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -134,6 +134,17 @@ def point_traces(data: RunData, config: Config, show_test: bool) -> list[dict]:
                         size=size if name == "train" else size + 1, line=outline, **color_kw),
             hovertemplate=f"{name} point, {label}<br>{XY_HOVER}<extra></extra>"))
     return traces
+
+
+def drawn_points_trace(points: Sequence[tuple[float, float, int]]) -> dict:
+    """Points being drawn, (x1, x2, class) in domain coordinates: large, outlined in black, in
+    their class colours; added as the boundary figure's last trace."""
+    x = [float(point[0]) for point in points]
+    y = [float(point[1]) for point in points]
+    colors = [palette.CLASS_COLORS[int(point[2])] for point in points]
+    return dict(type="scatter", mode="markers", name="drawn", showlegend=False, x=x, y=y,
+                marker=dict(color=colors, size=11, line=dict(color=palette.INK, width=1.5)),
+                hovertemplate=f"drawn point (click to remove)<br>{XY_HOVER}<extra></extra>")
 
 
 def misclassified(snapshot: Snapshot, data: RunData, show_test: bool,

@@ -23,9 +23,10 @@ OKABE_ITO = {
     "black": "#000000",
 }
 ORANGE, BLUE = OKABE_ITO["orange"], OKABE_ITO["blue"]
-# Class k's colour for K <= 6 (yellow is left out: it vanishes on white).
+# Class k's colour (yellow is left out: it vanishes on white). Six Okabe-Ito colours for the
+# generated datasets (K <= 6), then four more for own data (up to 10 classes).
 CLASS_COLORS = (ORANGE, BLUE, OKABE_ITO["bluish_green"], OKABE_ITO["reddish_purple"], OKABE_ITO["sky_blue"],
-                OKABE_ITO["vermillion"])
+                OKABE_ITO["vermillion"], "#8C510A", "#555555", "#9A9A00", "#332288")
 MAX_CLASSES = len(CLASS_COLORS)
 
 TRAIN_COLOR, TEST_COLOR = BLUE, ORANGE          # loss curves

@@ -13,15 +13,18 @@ import streamlit as st
 
 from playground.config import (
     BOUNDS,
+    CUSTOM,
     DEFAULT_REG_RATE,
     DEFAULT_WEIGHT_DECAY,
     OPTIMIZER_PARAMS,
     SCHEDULE_PARAMS,
     Config,
     ConfigError,
+    DataConfig,
     LayerConfig,
 )
 from playground.datasets import DATASETS, FEATURES
+from playground.uploads import CustomData
 
 LEARNING_RATES = (1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REG_RATES = (0.0, 1e-5, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
@@ -103,16 +106,27 @@ def _with_current(options: tuple, key: str) -> list:
     return sorted({*options, st.session_state[key]})
 
 
-def data_controls() -> None:
-    st.selectbox("Dataset", list(DATASETS), key=_key("dataset"), format_func=lambda n: DATASETS[n].label,
+def _dataset_label(name: str) -> str:
+    return "Your own data" if name == CUSTOM else DATASETS[name].label
+
+
+def data_controls(custom: CustomData | None) -> None:
+    """Dataset, its settings and the input features; `custom` is the session's own data, if any."""
+    if custom is None and st.session_state[_key("dataset")] == CUSTOM:
+        st.session_state[_key("dataset")] = DataConfig().dataset
+    names = [*DATASETS, CUSTOM] if custom is not None else list(DATASETS)
+    st.selectbox("Dataset", names, key=_key("dataset"), format_func=_dataset_label,
                  help="; ".join(f"{info.label}: {info.description}" for info in DATASETS.values()))
-    info = DATASETS[st.session_state[_key("dataset")]]
-    st.caption(info.description)
-    if info.variable_classes:
-        st.slider("Classes", 2, 6, key=_key("n_classes"))
-    st.slider("Noise", 0.0, 0.5, step=0.01, key=_key("noise"), help=info.noise_meaning)
+    if st.session_state[_key("dataset")] == CUSTOM:
+        st.caption(f"{len(custom.y)} points of your own ({custom.task}); see 'Your own data' on the page.")
+    else:
+        info = DATASETS[st.session_state[_key("dataset")]]
+        st.caption(info.description)
+        if info.variable_classes:
+            st.slider("Classes", 2, 6, key=_key("n_classes"))
+        st.slider("Noise", 0.0, 0.5, step=0.01, key=_key("noise"), help=info.noise_meaning)
+        st.slider("Points", 50, 5000, step=50, key=_key("n_samples"))
     st.slider("Training share (%)", 10, 90, step=5, key=_key("train_percent"))
-    st.slider("Points", 50, 5000, step=50, key=_key("n_samples"))
     st.number_input("Seed", 0, BOUNDS["seed"].high, step=1, key=_key("seed"))
     st.button("Regenerate", icon=":material/casino:", on_click=_new_seed, key="regenerate", width="stretch",
               help="New data from a new seed; the network keeps its weights.")
@@ -210,8 +224,9 @@ def _weight_decay(previous: Config) -> float | None:
     return None if value == DEFAULT_WEIGHT_DECAY[optimizer] and previous.training.weight_decay is None else value
 
 
-def config_from_widgets(previous: Config) -> tuple[Config, str]:
-    """The config the widgets show; on a ConfigError, the previous config and the error's message."""
+def config_from_widgets(previous: Config, custom: CustomData | None = None) -> tuple[Config, str]:
+    """The config the widgets show (`custom`: the session's own data, used when the Dataset widget
+    selects it); on a ConfigError, the previous config and the error's message."""
     get = lambda name: st.session_state[_key(name)]  # noqa: E731
     hidden = tuple(LayerConfig(int(st.session_state[_layer_key(i, "units")]),
                                st.session_state[_layer_key(i, "activation")],
@@ -219,10 +234,12 @@ def config_from_widgets(previous: Config) -> tuple[Config, str]:
                                bool(st.session_state[_layer_key(i, "batch_norm")]))
                    for i in range(int(st.session_state[_key("n_layers")])))
     features = tuple(name for name in FEATURES if st.session_state[_key(f"feature_{name}")])
-    variable = DATASETS[get("dataset")].variable_classes
+    own = get("dataset") == CUSTOM
+    variable = not own and DATASETS[get("dataset")].variable_classes
     try:
         return previous.replace(
-            dataset=get("dataset"), n_classes=int(get("n_classes")) if variable else None, noise=float(get("noise")),
+            dataset=get("dataset"), custom=custom if own else None,
+            n_classes=int(get("n_classes")) if variable else None, noise=float(get("noise")),
             train_share=get("train_percent") / 100, n_samples=int(get("n_samples")), seed=int(get("seed")),
             features=features, hidden=hidden, initializer=get("initializer"),
             regularization=get("regularization"), reg_rate=_reg_rate(previous),
@@ -239,17 +256,20 @@ def config_from_widgets(previous: Config) -> tuple[Config, str]:
         return previous, str(error)
 
 
-def sidebar(config: Config) -> tuple[Config, str]:
+def sidebar(config: Config, custom: CustomData | None = None) -> tuple[Config, str]:
     """Draw every control in the sidebar; return the config they describe (or the previous one
-    and an error message when the combination is invalid, e.g. no input feature)."""
+    and an error message when the combination is invalid, e.g. no input feature). `custom`: the
+    session's own data, offered as a dataset."""
     with st.sidebar:
         with st.expander("Data", expanded=True):
-            data_controls()
+            data_controls(custom)
         with st.expander("Network", expanded=True):
             network_controls()
         with st.expander("Training", expanded=True):
-            n_train = int(st.session_state[_key("n_samples")] * st.session_state[_key("train_percent")] / 100)
+            own = st.session_state[_key("dataset")] == CUSTOM
+            points = len(custom.y) if own else st.session_state[_key("n_samples")]
+            n_train = int(points * st.session_state[_key("train_percent")] / 100)
             training_controls(max(1, n_train))
         with st.expander("View"):
             view_controls()
-    return config_from_widgets(config)
+    return config_from_widgets(config, custom)

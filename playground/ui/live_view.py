@@ -16,7 +16,7 @@ import streamlit as st
 from playground import figures
 from playground.datasets import FEATURES
 from playground.nn import Dense
-from playground.ui import state
+from playground.ui import own_data, state
 from playground.ui.live_chart import figure_bytes, live_chart
 
 # Streamlit starts a fragment's next timed run about FRAME_SECONDS after the previous one has
@@ -128,8 +128,14 @@ def draw(session: state.Session) -> None:
     _status(session)
     left, right = st.columns([3, 2])
     with left:
-        live_chart(figures.boundary_figure(snapshot, trainer.data, config, predictions=predictions(trainer),
-                                           height=540, as_dict=True), key="boundary", height=540)
+        boundary = figures.boundary_figure(snapshot, trainer.data, config, predictions=predictions(trainer),
+                                           height=540, as_dict=True)
+        if own_data.drawing():
+            boundary["data"].append(figures.drawn_points_trace(session.drawn))
+            live_chart(boundary, key="boundary", height=540, on_click=lambda event: own_data.on_click(session, event))
+            st.caption(own_data.drawing_caption(session))
+        else:
+            live_chart(boundary, key="boundary", height=540)
     with right:
         live_chart(_encoded(session, "network", SIDE_CHARTS_EVERY, lambda: _network(session, snapshot)),
                    key="network", height=380)

@@ -14,6 +14,7 @@ import streamlit as st
 from playground.config import Config
 from playground.training import Change, Trainer
 from playground.ui import presentation
+from playground.uploads import CustomData
 
 SESSION_KEY = "playground_session"
 
@@ -31,6 +32,9 @@ class Session:
     last_frame: float = 0.0                             # perf_counter() of the last live frame
     frame: int = 0                                      # live frames drawn
     encoded: dict = field(default_factory=dict)         # chart name -> (its last encoding,)
+    custom: CustomData | None = None                    # the session's own data (upload or drawn), if any
+    drawn: list = field(default_factory=list)           # points being drawn: (x1, x2, class)
+    own_data_note: tuple[str, str] | None = None        # ("success" or "error", message) of the last load
 
 
 def session() -> Session:

@@ -1,0 +1,152 @@
+"""Your own data on the Playground: upload a CSV, or draw points by clicking on the boundary plot.
+
+A dataset that loads becomes the session's own data (`Session.custom`) and the Dataset widget
+switches to it; one that does not gets one message and changes nothing. Drawn points live in
+`Session.drawn` as (x1, x2, class) until "Train on these points" turns them into own data.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import streamlit as st
+
+from playground.config import CUSTOM
+from playground.datasets import DOMAIN
+from playground.ui import state
+from playground.uploads import MAX_BYTES, MAX_ROWS, MIN_ROWS, CustomData, DataError, drawn_data, load_csv
+
+UPLOAD_KEY = "own_csv"
+DRAW_KEY = "own_draw"
+DRAW_CLASSES = 6                  # classes offered for drawing (a CSV may have up to 10)
+# Streamlit's colour names nearest to the first six class colours, for the class picker.
+CLASS_MARKS = ("orange", "blue", "green", "violet", "blue", "red")
+REMOVE_RADIUS = 0.4               # a click this close to a drawn point removes it (domain units)
+
+
+def _use(session: state.Session, data: CustomData, note: str) -> None:
+    """Make `data` the session's own data and select it (widget callbacks run before the page)."""
+    session.custom = data
+    session.own_data_note = ("success", note)
+    st.session_state["cfg_dataset"] = CUSTOM
+
+
+def _on_upload(session: state.Session) -> None:
+    file = st.session_state.get(UPLOAD_KEY)
+    if file is None:  # the file was removed from the uploader: keep the data and the run
+        return
+    try:
+        data = load_csv(file.getvalue())
+    except DataError as error:
+        session.own_data_note = ("error", f"{file.name}: {error} The current data and run are unchanged.")
+        return
+    _use(session, data, f"Loaded {file.name}: {len(data.y)} points. Training goes on with them.")
+
+
+def on_click(session: state.Session, event: dict) -> None:
+    """A click on the boundary plot while drawing (see `add_or_remove`), with the chosen class."""
+    add_or_remove(session.drawn, event.get("x"), event.get("y"), int(st.session_state.get("own_class") or 0))
+
+
+def add_or_remove(drawn: list, x, y, label: int) -> None:
+    """Remove the drawn point at (x, y) (within REMOVE_RADIUS), else add (x, y, label) to `drawn`.
+
+    Clicks outside the domain land on its edge; anything but two finite numbers is ignored.
+    """
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in (x, y)):
+        return
+    x, y = min(max(float(x), DOMAIN[0]), DOMAIN[1]), min(max(float(y), DOMAIN[0]), DOMAIN[1])
+    if drawn:
+        points = np.array([(px, py) for px, py, _ in drawn])
+        distances = np.hypot(points[:, 0] - x, points[:, 1] - y)
+        nearest = int(distances.argmin())
+        if distances[nearest] <= REMOVE_RADIUS:
+            del drawn[nearest]
+            return
+    if len(drawn) < MAX_ROWS:
+        drawn.append((round(x, 3), round(y, 3), int(label)))
+
+
+def drawing() -> bool:
+    return bool(st.session_state.get(DRAW_KEY))
+
+
+def drawing_caption(session: state.Session) -> str:
+    counts = np.bincount([c for _, _, c in session.drawn], minlength=1)
+    per_class = ", ".join(f"class {k}: {n}" for k, n in enumerate(counts) if n)
+    return (f"Drawing: {len(session.drawn)} points ({per_class or 'none yet'}). Click on the plot to add a point "
+            f"of the chosen class; click on a drawn point to remove it.")
+
+
+def _train_on_drawn(session: state.Session) -> None:
+    try:
+        data = drawn_data(session.drawn, tuple(str(k) for k in range(DRAW_CLASSES)))
+    except DataError as error:
+        session.own_data_note = ("error", f"{error} The current data and run are unchanged.")
+        return
+    _use(session, _without_empty_classes(data), f"Training on your {len(data.y)} drawn points.")
+
+
+def _without_empty_classes(data: CustomData) -> CustomData:
+    """Drawn data whose classes are renumbered 0..K-1 in order, keeping the names of those used."""
+    used = np.unique(data.y)
+    names = tuple(data.class_names[k] for k in used)
+    return CustomData(data.X, np.searchsorted(used, data.y), data.task, names, data.column_names, data.scaling,
+                      data.source)
+
+
+def drawn_csv(points: list) -> bytes:
+    """Drawn points (x1, x2, class) as a CSV file: x1,x2,label in domain coordinates."""
+    return CustomData(np.array([(x, y) for x, y, _ in points]).reshape(-1, 2),
+                      np.array([c for _, _, c in points], dtype=np.int64), "classification",
+                      tuple(str(k) for k in range(DRAW_CLASSES)), ("x1", "x2", "label"), (), "drawn").to_csv()
+
+
+def _describe(data: CustomData) -> None:
+    """What the page made of the data: size, task, classes, scaling, and its first rows."""
+    origin = "an uploaded file" if data.source == "upload" else "points you drew"
+    if data.task == "classification":
+        counts = np.bincount(data.y, minlength=data.n_classes)
+        kind = "classification, classes " + ", ".join(f"{name} ({n})" for name, n in zip(data.class_names, counts,
+                                                                                        strict=True))
+    else:
+        kind = "regression (a numeric target)"
+    st.markdown(f"**Own data** from {origin}: {len(data.y)} points, {kind}.")
+    for line in data.scaling:
+        st.caption(f"Scaled: {line}")
+    labels = [data.class_names[k] for k in data.y[:5]] if data.task == "classification" else data.y[:5]
+    st.dataframe({data.column_names[0]: data.X[:5, 0], data.column_names[1]: data.X[:5, 1],
+                  data.column_names[2]: labels}, hide_index=True, height=212)
+
+
+def panel(session: state.Session) -> None:
+    """The "Your own data" expander: upload, draw, and what is loaded."""
+    with st.container(key="panel_own_data"), st.expander("Your own data", expanded=drawing()):
+        upload, draw = st.columns(2)
+        with upload:
+            st.file_uploader(f"Upload a CSV (at most {MAX_ROWS:,} rows, {MAX_BYTES // 2**20} MB)",
+                             type=["csv", "tsv", "txt"], key=UPLOAD_KEY, on_change=_on_upload, args=(session,),
+                             help="Two feature columns and a label column (class names or numbers), or a "
+                                  "numeric target for regression; header optional; comma, semicolon or tab "
+                                  "separated. Features are rescaled to the plot.")
+        with draw:
+            st.toggle("Draw points on the plot", key=DRAW_KEY)
+            if drawing():
+                st.segmented_control("Class of new points", list(range(DRAW_CLASSES)), key="own_class",
+                                     format_func=lambda k: f":{CLASS_MARKS[k]}[●] {k}", default=0)
+                left, middle, right = st.columns(3)
+                left.button("Train on these", key="own_train", on_click=_train_on_drawn, args=(session,),
+                            disabled=len(session.drawn) < MIN_ROWS, type="primary",
+                            help=f"At least {MIN_ROWS} points of two classes or more.")
+                middle.button("Clear", key="own_clear", on_click=session.drawn.clear)
+                right.download_button("CSV", drawn_csv(session.drawn), "drawn-points.csv", "text/csv",
+                                      key="own_download", disabled=not session.drawn, icon=":material/download:")
+                st.caption(f"{len(session.drawn)} points drawn; at least {MIN_ROWS} of two classes to train.")
+        kind, text = session.own_data_note or ("", "")
+        if kind == "error":
+            st.error(text)
+        elif kind == "success":
+            st.success(text)
+        if session.custom is not None:
+            _describe(session.custom)
