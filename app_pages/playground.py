@@ -26,8 +26,8 @@ if session.change is not None and session.change.kind == "rebuilt":
     session.change = None
 
 live_view.toolbar(session)
-live_view.live_panel(session)
 own_data.panel(session)
+live_view.live_panel(session)
 
 if not session.running and session.trainer.epoch > 0:
     with st.container(key="panel_replay"), st.expander("Replay the run", expanded=False):

@@ -232,3 +232,65 @@ def test_share_link_reopens_the_same_run_in_a_fresh_browser(playwright, app_url)
             assert copy["digest"] == original["digest"] != ""
     assert not errors, errors
 
+
+
+# ---------------------------------------------------------------------------------------------
+# Your own data: a real file through the uploader, real clicks on the plot
+
+DRAWN_JS = f"""() => {{
+  const gd = document.querySelector('{BOUNDARY}');
+  const drawn = gd._fullData.find(t => t.name === 'drawn');
+  return drawn ? drawn.x.length : -1;
+}}"""
+
+
+def open_own_data(page) -> None:
+    page.locator(".st-key-panel_own_data summary").click()
+    page.wait_for_selector(".st-key-own_draw", timeout=10_000)
+
+
+def test_an_uploaded_csv_is_trained_on_and_shown(playwright, app_url, tmp_path):
+    rows = [f"{x};{y};{'warm' if x * y > 0 else 'cold'}" for x in range(-60, 61, 12) for y in range(-50, 51, 10)]
+    csv_file = tmp_path / "fruit.csv"
+    csv_file.write_text("length;weight;kind\n" + "\n".join(rows) + "\n")
+    errors: list[str] = []
+    with chromium_context(playwright) as context:
+        page = open_app(context, app_url, errors)
+        open_own_data(page)
+        page.locator('.st-key-own_csv input[type="file"]').set_input_files(str(csv_file))
+        expect(page.get_by_text("Loaded fruit.csv: 121 points")).to_be_visible(timeout=20_000)
+        wait_idle(page)
+        warm = sum(row.endswith("warm") for row in rows)
+        expect(page.get_by_text(f"classes cold ({121 - warm}), warm ({warm})", exact=False)).to_be_visible()
+        assert "data=custom" in page.url
+        points = page.evaluate(f"() => document.querySelector('{BOUNDARY}')._fullData"
+                               ".filter(t => t.name === 'train')[0].x.length")
+        assert points == 60  # the file's 121 rows, split in half
+        screenshot(page, "own-data-uploaded")
+    assert not errors, errors
+
+
+def test_clicks_on_the_plot_draw_points_and_a_click_on_one_removes_it(playwright, app_url):
+    errors: list[str] = []
+    with chromium_context(playwright, viewport={"width": 1400, "height": 1400}) as context:
+        page = open_app(context, app_url, errors)
+        open_own_data(page)
+        page.locator(".st-key-own_draw label").first.click()
+        page.wait_for_function(f"() => ({DRAWN_JS})() === 0", timeout=20_000)  # clickable, nothing drawn yet
+        wait_idle(page)
+        page.locator(BOUNDARY).scroll_into_view_if_needed()
+        box = page.locator(f"{BOUNDARY} .nsewdrag").first.bounding_box()
+
+        def click(x: float, y: float) -> None:  # as a hand does: Plotly reports what the pointer hovers
+            page.mouse.move(box["x"] + box["width"] * x, box["y"] + box["height"] * y)
+            page.wait_for_timeout(150)
+            page.mouse.click(box["x"] + box["width"] * x, box["y"] + box["height"] * y)
+
+        for i in range(3):
+            click(0.15 + 0.1 * i, 0.12)
+            page.wait_for_function(f"n => ({DRAWN_JS})() === n", arg=i + 1, timeout=15_000)
+        expect(page.get_by_text("Drawing: 3 points (class 0: 3", exact=False)).to_be_visible(timeout=10_000)
+        click(0.25, 0.12)  # on the second point
+        page.wait_for_function(f"() => ({DRAWN_JS})() === 2", timeout=15_000)
+        screenshot(page, "own-data-drawing")
+    assert not errors, errors

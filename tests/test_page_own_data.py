@@ -40,8 +40,8 @@ def test_an_uploaded_csv_becomes_the_dataset_with_a_preview_and_the_link_says_it
     assert any("Loaded fruit.csv: 120 points" in s.value for s in at.success)
     text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
     assert "classification, classes cold" in text and "warm" in text
-    assert "Scaled: length" in text
-    assert list(at.dataframe[0].value.columns) == ["length", "weight", "kind"]
+    assert "Scaled into the plot: length" in text
+    assert list(at.dataframe[0].value.columns) == ["length (scaled)", "weight (scaled)", "kind"]
     assert at.query_params["data"] == "custom"
     assert any("a link cannot carry" in w.value for w in at.warning)
     click(at, "step")
@@ -92,8 +92,10 @@ def test_drawn_points_train_once_there_are_enough_and_download_as_csv():
     at = open_playground(SMALL)
     at.toggle(key="own_draw").set_value(True)
     run(at)
-    assert at.button(key="own_train").disabled  # no points yet
     session = session_of(at)
+    config = session.config
+    click(at, "own_train")  # no points yet
+    assert "0 points drawn; draw at least 20" in at.error[0].value and session.config == config
     for i in range(24):  # what 24 clicks on the boundary plot do (the browser test clicks for real)
         add_or_remove(session.drawn, -5.0 + 0.4 * i, 3.0 if i % 2 else -3.0, 2 * (i % 2))
     add_or_remove(session.drawn, -5.05, -3.02, 0)  # a click on the first point removes it
@@ -101,7 +103,7 @@ def test_drawn_points_train_once_there_are_enough_and_download_as_csv():
     add_or_remove(session.drawn, 40.0, -40.0, 1)  # outside the plot: on its corner
     assert len(session.drawn) == 24 and session.drawn[-1] == (6.0, -6.0, 1)
     run(at)
-    assert "24 points drawn" in " ".join(c.value for c in at.caption)
+    assert "Drawing: 24 points (class 0: 11, class 1: 1, class 2: 12;" in " ".join(c.value for c in at.caption)
     lines = drawn_csv(session.drawn).decode().splitlines()
     assert lines[0] == "x1,x2,label" and lines[1] == "-4.6,3.0,2" and lines[-1] == "6.0,-6.0,1" and len(lines) == 25
     click(at, "own_train")

@@ -130,8 +130,8 @@ def draw(session: state.Session) -> None:
     with left:
         boundary = figures.boundary_figure(snapshot, trainer.data, config, predictions=predictions(trainer),
                                            height=540, as_dict=True)
-        if own_data.drawing():
-            boundary["data"].append(figures.drawn_points_trace(session.drawn))
+        if own_data.drawing():  # the output, and the points being drawn instead of the dataset's
+            boundary["data"] = [boundary["data"][0], figures.drawn_points_trace(session.drawn)]
             live_chart(boundary, key="boundary", height=540, on_click=lambda event: own_data.on_click(session, event))
             st.caption(own_data.drawing_caption(session))
         else:

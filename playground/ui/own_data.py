@@ -75,8 +75,9 @@ def drawing() -> bool:
 def drawing_caption(session: state.Session) -> str:
     counts = np.bincount([c for _, _, c in session.drawn], minlength=1)
     per_class = ", ".join(f"class {k}: {n}" for k, n in enumerate(counts) if n)
-    return (f"Drawing: {len(session.drawn)} points ({per_class or 'none yet'}). Click on the plot to add a point "
-            f"of the chosen class; click on a drawn point to remove it.")
+    total = f"{len(session.drawn)} point{'' if len(session.drawn) == 1 else 's'}"
+    return (f"Drawing: {total} ({per_class or 'none yet'}; at least {MIN_ROWS} of two classes to train). Click "
+            f"on the plot to add a point of the chosen class; click on a drawn point to remove it.")
 
 
 def _train_on_drawn(session: state.Session) -> None:
@@ -113,11 +114,13 @@ def _describe(data: CustomData) -> None:
     else:
         kind = "regression (a numeric target)"
     st.markdown(f"**Own data** from {origin}: {len(data.y)} points, {kind}.")
-    for line in data.scaling:
-        st.caption(f"Scaled: {line}")
-    labels = [data.class_names[k] for k in data.y[:5]] if data.task == "classification" else data.y[:5]
-    st.dataframe({data.column_names[0]: data.X[:5, 0], data.column_names[1]: data.X[:5, 1],
-                  data.column_names[2]: labels}, hide_index=True, height=212)
+    if data.scaling:
+        st.caption("Scaled into the plot: " + "; ".join(data.scaling))
+    with st.popover("Preview the first rows"):
+        labels = [data.class_names[k] for k in data.y[:8]] if data.task == "classification" else data.y[:8]
+        first, second, label = data.column_names
+        st.dataframe({f"{first} (scaled)": data.X[:8, 0], f"{second} (scaled)": data.X[:8, 1], label: labels},
+                     hide_index=True)
 
 
 def panel(session: state.Session) -> None:
@@ -127,6 +130,7 @@ def panel(session: state.Session) -> None:
         with upload:
             st.file_uploader(f"Upload a CSV (at most {MAX_ROWS:,} rows, {MAX_BYTES // 2**20} MB)",
                              type=["csv", "tsv", "txt"], key=UPLOAD_KEY, on_change=_on_upload, args=(session,),
+                             max_upload_size=MAX_BYTES // 2**20,
                              help="Two feature columns and a label column (class names or numbers), or a "
                                   "numeric target for regression; header optional; comma, semicolon or tab "
                                   "separated. Features are rescaled to the plot.")
@@ -135,14 +139,15 @@ def panel(session: state.Session) -> None:
             if drawing():
                 st.segmented_control("Class of new points", list(range(DRAW_CLASSES)), key="own_class",
                                      format_func=lambda k: f":{CLASS_MARKS[k]}[●] {k}", default=0)
+                # Clicks on the plot rerun only the live panel, so these buttons read the points when
+                # pressed rather than showing a count drawn with the page.
                 left, middle, right = st.columns(3)
                 left.button("Train on these", key="own_train", on_click=_train_on_drawn, args=(session,),
-                            disabled=len(session.drawn) < MIN_ROWS, type="primary",
-                            help=f"At least {MIN_ROWS} points of two classes or more.")
+                            type="primary", help=f"At least {MIN_ROWS} points of two classes or more.")
                 middle.button("Clear", key="own_clear", on_click=session.drawn.clear)
-                right.download_button("CSV", drawn_csv(session.drawn), "drawn-points.csv", "text/csv",
-                                      key="own_download", disabled=not session.drawn, icon=":material/download:")
-                st.caption(f"{len(session.drawn)} points drawn; at least {MIN_ROWS} of two classes to train.")
+                right.download_button("CSV", lambda: drawn_csv(list(session.drawn)), "drawn-points.csv",
+                                      "text/csv", key="own_download", icon=":material/download:",
+                                      help="The drawn points as x1,x2,label")
         kind, text = session.own_data_note or ("", "")
         if kind == "error":
             st.error(text)
