@@ -126,3 +126,16 @@ def test_random_bytes_as_an_upload_never_break_the_page_or_the_run(content):
         assert len(at.error) == 1
     else:  # accepted (random bytes that happen to be a valid CSV): it became the data
         assert session.config.data.dataset == CUSTOM
+
+
+@pytest.mark.parametrize("page", ["compare", "diagnostics", "how_it_learns", "lessons"])
+def test_every_page_works_on_own_data_and_the_playground_keeps_it(page):
+    at = open_playground(SMALL, steps=1)
+    upload(at, "fruit.csv", quadrants_csv(classes=("p", "q")))
+    own = session_of(at).config
+    at.switch_page(f"app_pages/{page}.py")
+    run(at)
+    at.switch_page("app_pages/playground.py")
+    run(at)
+    assert session_of(at).config.data.custom is own.data.custom
+    assert at.selectbox(key="cfg_dataset").value == CUSTOM

@@ -27,6 +27,9 @@ def _files(session: state.Session) -> None:
         _download("Weights (.npz)", "weights", export.weights_npz(trainer.model), config, "dl_weights")
     with third:
         _download("History (CSV)", "history", export.history_csv(trainer.history), config, "dl_history")
+    if config.data.custom is not None:
+        st.caption("The config file names your own data but does not hold it (nor does a link): keep your CSV, "
+                   "or download drawn points as CSV, to train on them again.")
     left, right = st.columns(2)
     config_file = left.file_uploader("Load a config (JSON)", type=["json"], key="up_config")
     if config_file is not None and st.session_state.get("up_config_done") != config_file.file_id:
