@@ -78,6 +78,8 @@ class Sequential:
             offset = where.stop
         for index, layer in enumerate(self.layers):
             layer.needs_input_grad = index > 0
+        self._body = tuple(self.layers[:-1])          # all but the output layer, for the step's loops
+        self._body_reversed = self._body[::-1]
         self.built = True
         self.reset()
 
@@ -150,7 +152,7 @@ class Sequential:
             grad = last.backward_z(self.loss.fused_gradient(Y, last.a, out=last.buffers(Y.shape[0]).dz))
         else:
             grad = last.backward(self.loss.gradient(Y, last.outputs))
-        for layer in reversed(self.layers[:-1]):
+        for layer in self._body_reversed:
             grad = layer.backward(grad)
 
     def data_loss(self, Y: np.ndarray) -> float:
@@ -172,8 +174,8 @@ class Sequential:
         if not self._fused:
             self.forward(X, training=True)
             return self.data_loss(Y)
-        *hidden, last = self.layers
-        for layer in hidden:
+        last = self.layers[-1]
+        for layer in self._body:
             X = layer.forward(X, True)
         z = last.linear(X)
         a = last.buffers(z.shape[0]).a
