@@ -139,3 +139,17 @@ def test_every_page_works_on_own_data_and_the_playground_keeps_it(page):
     run(at)
     assert session_of(at).config.data.custom is own.data.custom
     assert at.selectbox(key="cfg_dataset").value == CUSTOM
+
+
+def test_one_sessions_own_data_is_invisible_to_another():
+    mine, theirs = open_playground(SMALL), open_playground(SMALL)
+    upload(mine, "fruit.csv", quadrants_csv())
+    mine.toggle(key="own_draw").set_value(True)
+    run(mine)
+    add_or_remove(session_of(mine).drawn, 1.0, 1.0, 0)
+    run(theirs)
+    assert session_of(theirs).custom is None and session_of(theirs).drawn == []
+    assert "Your own data" in mine.selectbox(key="cfg_dataset").options
+    assert "Your own data" not in theirs.selectbox(key="cfg_dataset").options
+    assert session_of(theirs).config.data.dataset == "circle"
+    assert session_of(mine).config.data.dataset == CUSTOM and len(session_of(mine).drawn) == 1
