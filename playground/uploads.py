@@ -181,12 +181,17 @@ def load_csv(data: bytes) -> CustomData:
 
 
 def drawn_data(points: list[tuple[float, float, int]], class_names: tuple[str, ...]) -> CustomData:
-    """Points clicked on the plot, (x1, x2, class) in domain coordinates, as a dataset (no rescaling)."""
+    """Points clicked on the plot, (x1, x2, class) in domain coordinates, as a dataset (no rescaling).
+
+    `class_names[k]` names class k; classes nobody drew are left out and the rest renumbered
+    0..K-1 in order, so the network gets one output per class that has points.
+    """
     if len(points) < MIN_ROWS:
         raise DataError(f"{len(points)} points drawn; draw at least {MIN_ROWS} to train and test.")
-    classes = {int(c) for _, _, c in points}
-    if len(classes) < 2:
+    labels = np.array([c for _, _, c in points], dtype=np.int64)
+    used = np.unique(labels)
+    if len(used) < 2:
         raise DataError("All drawn points have the same class; draw points of at least two classes.")
     X = np.array([(x1, x2) for x1, x2, _ in points], dtype=float)
-    y = np.array([c for _, _, c in points], dtype=np.int64)
-    return CustomData(X, y, "classification", tuple(class_names), ("x1", "x2", "label"), (), "drawn")
+    names = tuple(class_names[k] for k in used)
+    return CustomData(X, np.searchsorted(used, labels), "classification", names, ("x1", "x2", "label"), (), "drawn")

@@ -53,6 +53,13 @@ def test_drawn_points_round_trip_through_csv():
     assert np.array_equal(again.y, data.y)
 
 
+def test_drawn_classes_nobody_used_are_left_out():
+    points = [(float(i), float(i % 4), 1 if i % 2 else 4) for i in range(20)]
+    data = drawn_data(points, ("a", "b", "c", "d", "e", "f"))
+    assert data.class_names == ("b", "e") and data.n_classes == 2
+    assert list(data.y[:4]) == [1, 0, 1, 0]
+
+
 BAD_FILES = {
     "empty": (b"", "empty"),
     "binary": (bytes(range(256)) * 10, "not a text file"),

@@ -86,15 +86,7 @@ def _train_on_drawn(session: state.Session) -> None:
     except DataError as error:
         session.own_data_note = ("error", f"{error} The current data and run are unchanged.")
         return
-    _use(session, _without_empty_classes(data), f"Training on your {len(data.y)} drawn points.")
-
-
-def _without_empty_classes(data: CustomData) -> CustomData:
-    """Drawn data whose classes are renumbered 0..K-1 in order, keeping the names of those used."""
-    used = np.unique(data.y)
-    names = tuple(data.class_names[k] for k in used)
-    return CustomData(data.X, np.searchsorted(used, data.y), data.task, names, data.column_names, data.scaling,
-                      data.source)
+    _use(session, data, f"Training on your {len(data.y)} drawn points.")
 
 
 def drawn_csv(points: list) -> bytes:
@@ -149,6 +141,7 @@ def panel(session: state.Session) -> None:
                                       "text/csv", key="own_download", icon=":material/download:",
                                       help="The drawn points as x1,x2,label")
         kind, text = session.own_data_note or ("", "")
+        session.own_data_note = None  # shown once, on the run that follows the upload or the button
         if kind == "error":
             st.error(text)
         elif kind == "success":
