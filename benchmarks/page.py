@@ -16,21 +16,10 @@ animation frame (at most 60 epochs/s).
 from __future__ import annotations
 
 import argparse
-import os
-import re
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+from browser_session import ARGS, CHROMIUM, VIEWPORT, app_server, epoch_shown, open_playground, reacts, require_chromium
 
 SAMPLER = """() => {
   const s = window.__sampler = {frames: 0, blank: 0, faded: 0, reactsAtStart: null};
@@ -64,21 +53,6 @@ FIRST_FRAME = """() => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def epoch_shown(page) -> int:
-    text = page.locator('[data-testid="stMetric"]').first.inner_text()
-    return int(re.sub(r"[^0-9]", "", text.split("\n")[-1]) or 0)
-
-
-def reacts(page) -> int:
-    return int(page.evaluate("() => Number(document.querySelector('.live-chart').dataset.reacts)"))
-
-
 def heap_mb(cdp) -> float:
     cdp.send("HeapProfiler.collectGarbage")
     return cdp.send("Runtime.getHeapUsage")["usedSize"] / 2**20
@@ -88,12 +62,10 @@ def measure(url: str, seconds: float) -> dict:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw, tempfile.TemporaryDirectory() as profile:
-        context = pw.chromium.launch_persistent_context(profile, executable_path="/usr/bin/chromium", headless=True,
-                                                        args=ARGS, viewport={"width": 1600, "height": 1000})
+        context = pw.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True,
+                                                        args=ARGS, viewport=VIEWPORT)
         page = context.new_page()
-        page.goto(url)
-        page.wait_for_selector(IDLE, timeout=60_000)
-        page.wait_for_selector(".live-chart .main-svg", timeout=60_000)
+        open_playground(page, url)
         page.wait_for_timeout(1500)
         cdp = context.new_cdp_session(page)
         heap_start = heap_mb(cdp)
@@ -123,27 +95,10 @@ def main():
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--url-query", default="")
     args = parser.parse_args()
-    if not os.path.exists("/usr/bin/chromium"):
-        sys.exit("needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium)")
-    port = free_port()
-    log_path = Path(tempfile.gettempdir()) / f"page-bench-{port}.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                                   "--server.address", "127.0.0.1", "--server.port", str(port),
-                                   "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-                                  cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        for _ in range(600):
-            try:
-                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.1)
-        url = f"http://127.0.0.1:{port}/" + (f"?{args.url_query}" if args.url_query else "")
+    require_chromium()
+    with app_server("page-bench") as app:
+        url = app.url + (f"?{args.url_query}" if args.url_query else "")
         result = measure(url, args.seconds)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(10)
     print(f"over {args.seconds:.0f} s of training ({url}):")
     print(f"  chart updates shown: {result['updates_per_s']:.1f}/s (target >= 4)")
     print(f"  epochs of progress:  {result['epochs_per_s']:.0f}/s (target >= 60; TensorFlow Playground <= 60)")

@@ -1,0 +1,446 @@
+"""Many users at once (a lecture hall): how each session keeps up, and what the server spends.
+
+Per session: chart updates and epochs per second, and the time a widget change takes to reach
+the page while training; for the server: CPU and memory, in total and per session.
+
+    python benchmarks/load.py [--sessions 1,5,10,20] [--seconds 30] [--change-every 5] [--pin]
+                              [--option runner.fastReruns=false ...]
+
+Starts the app once on a free loopback port (with any `--option`s as Streamlit command-line
+options) and one headless Debian Chromium (software rendering). A warm-up page loads the app's
+imports first. Then for each N it opens N browser contexts (own cookies, so N Streamlit
+sessions), each with one Playground page, presses Play in all of them, waits `--warmup` s and
+watches for `--seconds`:
+
+- epochs/s and chart updates/s of each session: its epoch metric and its boundary chart's
+  `data-reacts` redraw counter (summed over remounts) at the start and the end of the window
+  (median and slowest session);
+- widget changes while training: every `--change-every` s (staggered over the sessions) each
+  session moves the learning-rate slider one step with the keyboard (0.03 <-> 0.1). The page
+  times from the keydown to the address bar's query string changing, which the script does
+  right after it has applied the new rate to the running Trainer (median and 95th percentile
+  over all changes; "lost": still pending 15 s after the window);
+- server CPU in % of one core (utime + stime of the server's process tree over the window) and
+  its RSS at the end, in total and per session (per session: CPU / N, and RSS above the idle
+  server after the warm-up, / N);
+- Chromium's CPU (all its processes), this benchmark's (script and Playwright driver), any other
+  process's ("other": more than a few % means someone else disturbed the figures) and the whole
+  machine's busy share: the browser shares the cores with the server, so a saturated machine
+  slows both;
+- faults: how often a boundary chart was remounted (its div removed: blank for a moment) from
+  the page's load to the end of the round, the sessions broken (no chart for 10 s when read;
+  they count as 0 epochs and updates/s), and the exceptions the app raised (Streamlit's
+  "Uncaught app execution" in the server log).
+
+`--pin` puts the server on CPU 0 and Chromium, its driver and this script on the other cores,
+as if the students' browsers ran on their own machines: the server's figures then show what
+one core holds (though the browsers, on the remaining core, may fall behind first).
+
+Between rounds every session is paused and its context closed, and the server settles for
+`--settle` s; a round starts only once the machine is quiet (< 10 % busy). Streamlit keeps a
+closed session's state for server.disconnectedSessionTTL (120 s), so later rounds' RSS includes
+the earlier rounds' idle sessions. Target: every session at least 1 chart update/s; the last
+line names the largest N measured that held it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from browser_session import (
+    ARGS,
+    CHROMIUM,
+    VIEWPORT,
+    app_server,
+    epoch_shown,
+    open_playground,
+    require_chromium,
+    wait_playground,
+)
+from playwright.sync_api import Error, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+MIN_UPDATES = 1.0  # chart updates/s every session should still see
+LOST_AFTER = 15.0  # seconds after the window when a pending widget change counts as lost
+CHART_GONE_AFTER = 10.0  # seconds without a boundary chart that make a session count as broken
+TICKS = os.sysconf("SC_CLK_TCK")
+LR_SLIDER = '.st-key-cfg_learning_rate input[type="range"]'
+
+# Times each learning-rate change from its keydown to the address bar's next change (Streamlit
+# moves the query string with history.pushState/replaceState, so hooking those is exact), and
+# counts the boundary chart's remounts: its `data-reacts` counter starts again at 0 in a new div,
+# so the redraws of the divs it has lost are kept in `reactsBefore`.
+WATCH = """() => {
+  const w = window.__load = {latencies: [], pending: null, removals: 0, reactsBefore: 0,
+                             chart: document.querySelector('.live-chart')};
+  for (const name of ['pushState', 'replaceState']) {
+    const original = history[name].bind(history);
+    history[name] = (...args) => {
+      const result = original(...args);
+      if (w.pending && location.search !== w.pending.before) {
+        w.latencies.push(performance.now() - w.pending.start);
+        w.pending = null;
+      }
+      return result;
+    };
+  }
+  document.addEventListener('keydown', (event) => {
+    if (event.target.closest('.st-key-cfg_learning_rate'))
+      w.pending = {start: performance.now(), before: location.search};
+  }, {capture: true});
+  new MutationObserver(() => {
+    const chart = document.querySelector('.live-chart');
+    if (chart === w.chart) return;
+    if (w.chart) { w.removals++; w.reactsBefore += Number(w.chart.dataset.reacts); }
+    w.chart = chart;
+  }).observe(document.body, {childList: true, subtree: true});
+}"""
+# The boundary chart's redraws since the watcher went in, across remounts.
+REDRAWS = "() => window.__load.reactsBefore + Number(document.querySelector('.live-chart').dataset.reacts)"
+
+
+# --- processes: CPU seconds and memory from /proc ---------------------------------------------
+
+def _stat_fields(pid: int) -> list[str]:
+    """/proc/<pid>/stat after the command name (which may hold spaces): field 3 (state) first."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    return text[text.rindex(")") + 2:].split()
+
+
+def _children() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                children.setdefault(int(_stat_fields(int(entry.name))[1]), []).append(int(entry.name))
+            except (OSError, ValueError):
+                continue  # the process ended while we looked
+    return children
+
+
+def process_tree(root: int) -> list[int]:
+    """`root` and all its descendants."""
+    children, tree = _children(), [root]
+    for pid in tree:
+        tree.extend(children.get(pid, []))
+    return tree
+
+
+def _is_chromium(pid: int) -> bool:
+    """/usr/bin/chromium is a shell script; the browser's processes run /usr/lib/chromium/chrom*."""
+    try:
+        return Path(os.readlink(f"/proc/{pid}/exe")).name.startswith("chrom")
+    except OSError:
+        return False
+
+
+def pin(pid: int, cpus: set[int]) -> None:
+    """Pin every thread of `pid`'s process tree to `cpus` (what they start later inherits it)."""
+    for process in process_tree(pid):
+        for task in Path(f"/proc/{process}/task").iterdir():
+            os.sched_setaffinity(int(task.name), cpus)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = _stat_fields(pid)
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / TICKS
+
+
+def rss_mb(pids: list[int]) -> float:
+    total_kb = 0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        total_kb += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    return total_kb / 1024
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(busy, total) clock ticks of all cores since boot, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return sum(values) - idle, sum(values)
+
+
+def wait_for_quiet(max_busy: float = 10.0, patience: float = 600.0) -> None:
+    """Wait (up to `patience` s) until the machine is less than `max_busy` % busy over 2 s: another
+    process's load would show up as slow sessions."""
+    deadline = time.monotonic() + patience
+    while True:
+        busy_0, total_0 = machine_ticks()
+        time.sleep(2)
+        busy_1, total_1 = machine_ticks()
+        busy = 100 * (busy_1 - busy_0) / max(1, total_1 - total_0)
+        if busy < max_busy or time.monotonic() > deadline:
+            return
+        print(f"  waiting for the machine to quiet down ({busy:.0f} % busy)", flush=True)
+        time.sleep(10)
+
+
+@dataclass
+class Usage:
+    """Cumulative CPU use at one moment."""
+
+    wall: float
+    server: float    # CPU seconds of the server's process tree
+    browser: float   # CPU seconds of Chromium's processes (under our Playwright driver)
+    bench: float     # CPU seconds of this script and its Playwright driver
+    busy: int        # machine busy ticks
+    total: int       # machine ticks
+
+    @classmethod
+    def now(cls, server_pid: int) -> Usage:
+        server_tree = process_tree(server_pid)
+        ours = [pid for pid in process_tree(os.getpid()) if pid not in server_tree]
+        browser = [pid for pid in ours if _is_chromium(pid)]
+        bench = [pid for pid in ours if pid not in browser]
+        return cls(time.perf_counter(), cpu_seconds(server_tree), cpu_seconds(browser), cpu_seconds(bench),
+                   *machine_ticks())
+
+
+def cpu_percent(start: Usage, end: Usage) -> dict[str, float]:
+    """% of one core for the server, Chromium, this benchmark (script and Playwright driver) and any
+    other process; % of all cores for the machine."""
+    wall = end.wall - start.wall
+    used = {name: 100 * (getattr(end, name) - getattr(start, name)) / wall for name in ("server", "browser", "bench")}
+    machine = 100 * (end.busy - start.busy) / max(1, end.total - start.total)
+    return {**used, "other": machine * os.cpu_count() - sum(used.values()), "machine": machine}
+
+
+def app_errors(log: Path) -> int:
+    """Exceptions the app raised so far (Streamlit logs each one; a closed websocket is not counted)."""
+    return log.read_text(errors="replace").count("Uncaught app execution")
+
+
+# --- sessions ----------------------------------------------------------------------------------
+
+@dataclass
+class Counters:
+    time: float
+    epoch: int
+    reacts: int
+
+
+def counters(page) -> Counters | None:
+    """The session's counters; None when its page has shown no boundary chart for CHART_GONE_AFTER s
+    (a broken session: a screenshot goes to <tmp>/load-broken-<time>.png)."""
+    try:
+        page.wait_for_selector(".live-chart", state="attached", timeout=CHART_GONE_AFTER * 1000)
+    except PlaywrightTimeout:
+        shot = Path(tempfile.gettempdir()) / f"load-broken-{time.time():.0f}.png"
+        page.screenshot(path=shot)
+        print(f"  a session has shown no chart for {CHART_GONE_AFTER:g} s: {shot}", flush=True)
+        return None
+    return Counters(time.perf_counter(), epoch_shown(page), int(page.evaluate(REDRAWS)))
+
+
+def open_sessions(browser, url: str, count: int) -> list:
+    """`count` contexts with one Playground page each, all loaded and idle, the watcher in."""
+    pages = [browser.new_context(viewport=VIEWPORT).new_page() for _ in range(count)]
+    for page in pages:
+        page.goto(url)
+    for page in pages:
+        wait_playground(page)
+        page.evaluate(WATCH)
+    return pages
+
+
+def stop_sessions(pages: list) -> None:
+    for page in pages:
+        with contextlib.suppress(Error):  # the run had stopped by itself (or the page broke): nothing to pause
+            page.locator(".st-key-pause button").click(timeout=10_000)
+    for page in pages:
+        page.context.close()
+
+
+def change_schedule(count: int, start: float, seconds: float, every: float) -> list[tuple[float, int]]:
+    """(time, session) of each learning-rate change, spread evenly over the sessions."""
+    if every <= 0:
+        return []
+    events = [(start + every * (index + 0.5) / count + k * every, index)
+              for index in range(count) for k in range(int(seconds // every) + 1)]
+    return sorted(event for event in events if event[0] < start + seconds)
+
+
+def change_pending(page) -> bool:
+    return bool(page.evaluate("() => window.__load.pending !== null"))
+
+
+def try_change(page, key: str) -> bool:
+    """Press `key` on the learning-rate slider; False when the previous change has not arrived yet
+    or the slider is not on the page (a full rerun is redrawing the sidebar)."""
+    if change_pending(page):
+        return False
+    try:
+        page.locator(LR_SLIDER).press(key, timeout=5_000)
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
+def run_changes(pages: list, schedule: list[tuple[float, int]], until: float) -> int:
+    """Move each session's learning rate on schedule (right, then left: 0.03 <-> 0.1), then wait out
+    the window; returns the number of turns skipped (see `try_change`)."""
+    raised, skipped = [False] * len(pages), 0
+    for when, index in schedule:
+        time.sleep(max(0.0, when - time.perf_counter()))
+        if try_change(pages[index], "ArrowLeft" if raised[index] else "ArrowRight"):
+            raised[index] = not raised[index]
+        else:
+            skipped += 1
+    time.sleep(max(0.0, until - time.perf_counter()))
+    return skipped
+
+
+def page_watch(pages: list) -> dict:
+    """All sessions' change latencies in seconds, the changes lost (still pending LOST_AFTER s
+    after the window) and the chart removals."""
+    deadline = time.perf_counter() + LOST_AFTER
+    while any(change_pending(page) for page in pages) and time.perf_counter() < deadline:
+        time.sleep(0.25)
+    watched = [page.evaluate("() => ({...window.__load, chart: null})") for page in pages]
+    return {"latencies": [ms / 1000 for w in watched for ms in w["latencies"]],
+            "lost": sum(w["pending"] is not None for w in watched), "removals": sum(w["removals"] for w in watched)}
+
+
+# --- one round ---------------------------------------------------------------------------------
+
+def per_second(before: list[Counters | None], after: list[Counters | None], field: str) -> list[float]:
+    """The rate of each session; 0 for a broken one."""
+    return [0.0 if a is None or b is None else (getattr(b, field) - getattr(a, field)) / (b.time - a.time)
+            for a, b in zip(before, after, strict=True)]
+
+
+def measure_round(browser, app, count: int, args, idle_rss: float) -> dict:
+    errors_before, server_pid = app_errors(app.log), app.process.pid
+    pages = open_sessions(browser, app.url, count)
+    try:
+        for page in pages:
+            page.locator(".st-key-play button").click()
+        time.sleep(args.warmup)
+        before, usage_0 = [counters(page) for page in pages], Usage.now(server_pid)
+        schedule = change_schedule(count, time.perf_counter(), args.seconds, args.change_every)
+        skipped = run_changes(pages, schedule, until=usage_0.wall + args.seconds)
+        after, usage_1 = [counters(page) for page in pages], Usage.now(server_pid)
+        rss = rss_mb(process_tree(server_pid))
+        watched = page_watch(pages)
+    finally:
+        stop_sessions(pages)
+    return {"n": count, "epochs": per_second(before, after, "epoch"), "updates": per_second(before, after, "reacts"),
+            "broken": sum(a is None or b is None for a, b in zip(before, after, strict=True)),
+            "skipped": skipped, "cpu": cpu_percent(usage_0, usage_1), "rss": rss,
+            "rss_per_session": (rss - idle_rss) / count, "errors": app_errors(app.log) - errors_before, **watched}
+
+
+def warm_up(browser, url: str) -> None:
+    """Load one page so the server has imported everything before the first round."""
+    context = browser.new_context(viewport=VIEWPORT)
+    open_playground(context.new_page(), url)
+    context.close()
+
+
+# --- report ------------------------------------------------------------------------------------
+
+COLUMNS = [("N", "", 3), ("epochs/s/session", "median    min", 16), ("updates/s/session", "median    min", 17),
+           ("change latency ms", "median   p95 (n, lost)", 23), ("server CPU %core", "total /session", 16),
+           ("server RSS MB", "total /session", 15), ("chromium", "%core", 8), ("bench", "%core", 5),
+           ("other", "%core", 5), ("machine", "% all", 7), ("chart", "gone", 5), ("broken", "", 6),
+           ("app", "errors", 6)]
+
+
+def _line(cells: list[str]) -> str:
+    return " | ".join(cell.rjust(width) for cell, (_, _, width) in zip(cells, COLUMNS, strict=True))
+
+
+def _latency(result: dict) -> str:
+    latencies, count = result["latencies"], f"({len(result['latencies'])}, {result['lost']})"
+    if not latencies:
+        return f"-      - {count}"
+    return f"{statistics.median(latencies) * 1000:.0f} {np.percentile(latencies, 95) * 1000:5.0f} {count}"
+
+
+def format_row(result: dict) -> str:
+    n, epochs, updates, cpu = result["n"], result["epochs"], result["updates"], result["cpu"]
+    return _line([str(n), f"{statistics.median(epochs):.0f} {min(epochs):6.0f}",
+                  f"{statistics.median(updates):.1f} {min(updates):6.1f}", _latency(result),
+                  f"{cpu['server']:.0f} {cpu['server'] / n:8.1f}",
+                  f"{result['rss']:.0f} {result['rss_per_session']:8.1f}",
+                  f"{cpu['browser']:.0f}", f"{cpu['bench']:.0f}", f"{cpu['other']:.0f}", f"{cpu['machine']:.0f}",
+                  str(result["removals"]), str(result["broken"]), str(result["errors"])])
+
+
+def report(results: list[dict], idle_rss: float, args) -> None:
+    options = " ".join(f"--{option}" for option in args.option) or "none"
+    pinned = "; server pinned to CPU 0, browser to the rest" if args.pin else ""
+    print(f"{args.seconds:g} s of training per round, {os.cpu_count()} cores{pinned}; a learning-rate change every "
+          f"{args.change_every:g} s per session; idle server RSS {idle_rss:.0f} MB; Streamlit options: {options}")
+    print(_line([title for title, _, _ in COLUMNS]))
+    print(_line([subtitle for _, subtitle, _ in COLUMNS]))
+    for result in results:
+        print(format_row(result))
+    skipped = sum(result["skipped"] for result in results)
+    if skipped:
+        print(f"({skipped} scheduled changes skipped: the session's previous change had not arrived yet, "
+              "or its slider was not on the page)")
+    held = [result["n"] for result in results if min(result["updates"]) >= MIN_UPDATES]
+    print(f"largest N with every session at >= {MIN_UPDATES:g} chart update/s: {max(held) if held else 'none'}")
+
+
+def streamlit_options(pairs: list[str]) -> list[str]:
+    """["runner.fastReruns=false"] -> ["--runner.fastReruns", "false"]"""
+    return [part for pair in pairs for part in (f"--{pair.split('=', 1)[0]}", pair.split("=", 1)[1])]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", default="1,5,10,20", help="comma-separated session counts")
+    parser.add_argument("--seconds", type=float, default=30.0, help="measuring window per round")
+    parser.add_argument("--change-every", type=float, default=5.0, help="s between a session's widget changes; 0: none")
+    parser.add_argument("--warmup", type=float, default=3.0, help="s of training before the window")
+    parser.add_argument("--settle", type=float, default=5.0, help="s of rest between rounds")
+    parser.add_argument("--pin", action="store_true",
+                        help="server on CPU 0, browser and benchmark on the others (as if on their own machines)")
+    parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                        help="a Streamlit option for the server, e.g. runner.fastReruns=false (repeatable)")
+    args = parser.parse_args()
+    counts = [int(n) for n in args.sessions.split(",")]
+    require_chromium()
+    results = []
+    with app_server("load-bench", streamlit_options(args.option)) as app:
+        if args.pin:
+            pin(app.process.pid, {0})
+            pin(os.getpid(), set(range(1, os.cpu_count())))  # before Playwright starts its driver and Chromium
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            try:
+                warm_up(browser, app.url)
+                time.sleep(args.settle)
+                idle_rss = rss_mb(process_tree(app.process.pid))
+                for count in counts:
+                    wait_for_quiet()
+                    results.append(measure_round(browser, app, count, args, idle_rss))
+                    print(f"  N={count} done", flush=True)
+                    time.sleep(args.settle)
+            finally:
+                browser.close()
+    report(results, idle_rss, args)
+
+
+if __name__ == "__main__":
+    main()
