@@ -43,8 +43,9 @@ def _files(session: state.Session) -> None:
     if weights_file is not None and st.session_state.get("up_weights_done") != weights_file.file_id:
         st.session_state["up_weights_done"] = weights_file.file_id
         try:
-            export.load_weights_npz(trainer.model, weights_file.getvalue())
-            trainer.restart_history()
+            with session.lock:
+                export.load_weights_npz(trainer.model, weights_file.getvalue())
+                trainer.restart_history()
             right.success("Weights loaded; the run starts again from them at epoch 0.")
         except ValueError as error:
             right.error(f"These weights do not fit this network; nothing changed. {error}")

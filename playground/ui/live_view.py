@@ -163,12 +163,13 @@ def live_panel(session: state.Session) -> None:
 
     @st.fragment(run_every=FRAME_SECONDS if session.running else None)
     def panel() -> None:
-        if session.running:
-            advance_frame(session.trainer, session, st.session_state.get("speed", "max"))
-            if session.trainer.status != "ready":
-                session.running = False
-                st.rerun()  # a full rerun re-creates the fragment without its timer
-        with st.container(key="live_panel"):
-            draw(session)
+        with session.lock:
+            if session.running:
+                advance_frame(session.trainer, session, st.session_state.get("speed", "max"))
+                if session.trainer.status != "ready":
+                    session.running = False
+                    st.rerun()  # a full rerun re-creates the fragment without its timer
+            with st.container(key="live_panel"):
+                draw(session)
 
     panel()

@@ -6,6 +6,7 @@ Streamlit keeps per browser session and across page switches.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -35,6 +36,9 @@ class Session:
     custom: CustomData | None = None                    # the session's own data (upload or drawn), if any
     drawn: list = field(default_factory=list)           # points being drawn: (x1, x2, class)
     own_data_note: tuple[str, str] | None = None        # ("success" or "error", message) of the last load
+    # Held while the run is read or changed: a rerun that Streamlit starts before the previous
+    # script thread of this session has stopped must not train the same model at the same time.
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
 
 def session() -> Session:
@@ -51,7 +55,8 @@ def apply_config(current: Session, config: Config) -> None:
     """Move the run to `config` (live where possible) and put the config in the address bar."""
     if config == current.config:
         return
-    current.change = current.trainer.apply(config)
+    with current.lock:
+        current.change = current.trainer.apply(config)
     current.config = config
     current.widgets_seeded_for = config
     sync_url(config)
@@ -76,7 +81,8 @@ def load_config(current: Session, config: Config) -> None:
     """Replace the run with a fresh one for `config` (a lesson, a pasted link); stops training."""
     current.running = False
     current.config = config
-    current.trainer = Trainer(config)
+    with current.lock:
+        current.trainer = Trainer(config)
     current.change = None
     current.widgets_seeded_for = None  # widgets are set from the new config on the next run
     sync_url(config)
@@ -94,9 +100,11 @@ def pause(current: Session) -> None:
 
 def step(current: Session) -> None:
     current.running = False
-    current.trainer.advance(epochs=1)
+    with current.lock:
+        current.trainer.advance(epochs=1)
 
 
 def reset(current: Session) -> None:
     current.running = False
-    current.trainer.reset()
+    with current.lock:
+        current.trainer.reset()
