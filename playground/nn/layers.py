@@ -125,8 +125,10 @@ class Dense(Layer):
 
     The bias is stored right after the kernel, so together they are one (input_dim + 1, units)
     matrix: z = [inputs, 1] @ [kernel; bias] is one matrix product, and so is the gradient of
-    both, [inputs, 1]^T @ dz. After a forward pass `z` holds the pre-activation and `a` (= `outputs`) the activation,
-    both (n, units); after a backward pass `grad_output` holds dL/da, `grad_z` dL/dz. These are
+    both, [inputs, 1]^T @ dz.
+
+    After a forward pass `z` holds the pre-activation and `a` (= `outputs`) the activation, both
+    (n, units); after a backward pass `grad_output` holds dL/da, `grad_z` dL/dz. These are
     preallocated buffers that the next pass of the same batch size overwrites.
     """
 
