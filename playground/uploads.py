@@ -23,6 +23,7 @@ MAX_CLASSES = 10
 FEATURE_SPAN = (-5.5, 5.5)        # inside DOMAIN (-6, 6), so no point sits on the frame
 DELIMITERS = (",", ";", "\t")
 INTEGER_LABELS_UP_TO = MAX_CLASSES  # integer labels with at most this many values are classes
+DEFAULT_COLUMNS = ("x1", "x2", "label")  # column names of a file without a header, and of drawn points
 
 
 class DataError(ValueError):
@@ -116,7 +117,7 @@ def _rows(text: str) -> tuple[tuple[str, str, str], list[list[str]]]:
         rows = rows[1:]
         if len(set(header)) < 3:
             raise DataError(f"The header repeats a column name: {', '.join(header)}. Each column needs its own name.")
-    names = header or ("x1", "x2", "label")
+    names = header or DEFAULT_COLUMNS
     if len(rows) > MAX_ROWS:
         raise DataError(f"The file has {len(rows):,} rows; at most {MAX_ROWS:,} are accepted.")
     if len(rows) < MIN_ROWS:
@@ -194,4 +195,4 @@ def drawn_data(points: list[tuple[float, float, int]], class_names: tuple[str, .
         raise DataError("All drawn points have the same class; draw points of at least two classes.")
     X = np.array([(x1, x2) for x1, x2, _ in points], dtype=float)
     names = tuple(class_names[k] for k in used)
-    return CustomData(X, np.searchsorted(used, labels), "classification", names, ("x1", "x2", "label"), (), "drawn")
+    return CustomData(X, np.searchsorted(used, labels), "classification", names, DEFAULT_COLUMNS, (), "drawn")

@@ -15,11 +15,21 @@ import streamlit as st
 from playground.config import CUSTOM
 from playground.datasets import DOMAIN
 from playground.ui import state
-from playground.uploads import MAX_BYTES, MAX_ROWS, MIN_ROWS, CustomData, DataError, drawn_data, load_csv
+from playground.uploads import (
+    DEFAULT_COLUMNS,
+    MAX_BYTES,
+    MAX_ROWS,
+    MIN_ROWS,
+    CustomData,
+    DataError,
+    drawn_data,
+    load_csv,
+)
 
 UPLOAD_KEY = "own_csv"
 DRAW_KEY = "own_draw"
 DRAW_CLASSES = 6                  # classes offered for drawing (a CSV may have up to 10)
+DRAW_CLASS_NAMES = tuple(str(k) for k in range(DRAW_CLASSES))
 # Streamlit's colour names nearest to the first six class colours, for the class picker.
 CLASS_MARKS = ("orange", "blue", "green", "violet", "blue", "red")
 REMOVE_RADIUS = 0.4               # a click this close to a drawn point removes it (domain units)
@@ -82,7 +92,7 @@ def drawing_caption(session: state.Session) -> str:
 
 def _train_on_drawn(session: state.Session) -> None:
     try:
-        data = drawn_data(session.drawn, tuple(str(k) for k in range(DRAW_CLASSES)))
+        data = drawn_data(session.drawn, DRAW_CLASS_NAMES)
     except DataError as error:
         session.own_data_note = ("error", f"{error} The current data and run are unchanged.")
         return
@@ -93,7 +103,7 @@ def drawn_csv(points: list) -> bytes:
     """Drawn points (x1, x2, class) as a CSV file: x1,x2,label in domain coordinates."""
     return CustomData(np.array([(x, y) for x, y, _ in points]).reshape(-1, 2),
                       np.array([c for _, _, c in points], dtype=np.int64), "classification",
-                      tuple(str(k) for k in range(DRAW_CLASSES)), ("x1", "x2", "label"), (), "drawn").to_csv()
+                      DRAW_CLASS_NAMES, DEFAULT_COLUMNS, (), "drawn").to_csv()
 
 
 def _describe(data: CustomData) -> None:
