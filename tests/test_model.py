@@ -98,6 +98,24 @@ def test_train_on_batch_returns_the_loss_before_the_step_with_penalties():
     assert model.train_on_batch(X, y) < expected
 
 
+def test_a_regularizer_set_between_steps_counts_from_the_next_step_and_leaves_when_removed():
+    X, y = moons(30)
+    model = small_model(seed=2)
+    model.layers[1].rate = 0.0  # deterministic forward
+    model.train_on_batch(X, y)
+    plain_loss, plain_grads = model.compute_gradients(X, y)
+    kernel = model.layers[0].params["kernel"]
+    where = model.slice_of(kernel)
+    model.layers[0].kernel_regularizer = L2(0.1)
+    loss, grads = model.compute_gradients(X, y)
+    assert loss == pytest.approx(plain_loss + 0.1 * float(np.sum(kernel**2)), rel=1e-12)
+    np.testing.assert_allclose(grads[where], plain_grads[where] + 0.2 * kernel.ravel(), rtol=1e-12)
+    copied = pickle.loads(pickle.dumps(model))  # a copy carries the regularizer into its penalty
+    assert copied.compute_gradients(X, y)[0] == pytest.approx(loss, rel=1e-12)
+    model.layers[0].kernel_regularizer = None
+    assert model.compute_gradients(X, y)[0] == pytest.approx(plain_loss, rel=1e-12)
+
+
 def test_validation_loss_and_early_stopping():
     X, y = moons(200)
     model = small_model(seed=4, optimizer=Adam(learning_rate=0.5))

@@ -8,6 +8,7 @@ vectorisation tricks with the engine. Every comparison is at rtol 1e-12.
 import copy
 import json
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -326,6 +327,36 @@ def test_live_change_keeps_the_slot_arrays():
     np.testing.assert_array_equal(opt.slots["m"], m)
     np.testing.assert_array_equal(opt.slots["v"], v)
     assert opt.iterations == 1
+
+
+@pytest.mark.parametrize("kind", list(CLASSES))
+@pytest.mark.parametrize("duplicate", [copy.deepcopy, lambda opt: pickle.loads(pickle.dumps(opt))],
+                         ids=["deepcopy", "pickle"])
+def test_a_copy_taken_mid_run_steps_on_exactly_as_the_original(kind, duplicate):
+    opt = CLASSES[kind](learning_rate=0.01)
+    params = np.array(THETA0)
+    opt.apply(params, np.array(GRADS[0]))
+    twin, twin_params = duplicate(opt), params.copy()
+    for g in GRADS[1:]:
+        opt.apply(params, np.array(g))
+        twin.apply(twin_params, np.array(g))
+    np.testing.assert_array_equal(twin_params, params)
+    want, _ = _reference(kind, THETA0, GRADS, learning_rate=0.01)
+    _check(twin_params, want[2])
+
+
+def test_adam_given_another_adams_slots_continues_its_run():
+    """The Trainer swaps in a new optimizer with the old one's slots when only the schedule
+    changes: the new one must take those moments, whatever it holds itself."""
+    opt, other = Adam(learning_rate=0.01), Adam(learning_rate=0.01)
+    params, other_params = np.array(THETA0), np.array(THETA0)
+    opt.apply(params, np.array(GRADS[0]))
+    other.apply(other_params, np.array(GRADS[2]))  # state of its own, to be replaced
+    other.slots, other.iterations, other_params = opt.slots, opt.iterations, params.copy()
+    for g in GRADS[1:]:
+        other.apply(other_params, np.array(g))
+    want, _ = _reference("adam", THETA0, GRADS, learning_rate=0.01)
+    _check(other_params, want[2])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._scalars import ZERO
 from .registry import Registry
 
 ACTIVATIONS = Registry("activation")
@@ -83,7 +84,7 @@ class ReLU(Activation):
 
     def __call__(self, z, out=None):
         # fmax is several times cheaper than maximum on small arrays (no NaN propagation logic).
-        return np.fmax(z, 0.0, out=out)
+        return np.fmax(z, ZERO, out=out)
 
     def derivative(self, z, a):
         return (z > 0).astype(z.dtype)
@@ -210,10 +211,10 @@ class Tanh(Activation):
         return 1.0 - a * a
 
     def backward(self, z, a, da, out=None):
-        out = np.multiply(a, a, out=out)
-        np.subtract(1.0, out, out=out)
-        out *= da
-        return out
+        # (1 - a^2) da as da - a (a da): three array calls, none with a Python scalar.
+        out = np.multiply(a, da, out=out)
+        out *= a
+        return np.subtract(da, out, out=out)
 
 
 @ACTIVATIONS.register("step")

@@ -63,6 +63,14 @@ class Layer:
     def backward(self, dY: np.ndarray) -> np.ndarray | None:
         raise NotImplementedError
 
+    def __getstate__(self) -> dict:
+        """Pickled or copied without the preallocated buffers (a copy would cut their views
+        apart); the copy allocates its own on its first pass."""
+        state = {**self.__dict__, "_buffers": {}}
+        if "_current" in state:
+            state["_batch"], state["_current"] = -1, None
+        return state
+
     def _buffer(self, n: int, key: str, width: int) -> np.ndarray:
         """A reusable (n, width) array for this batch size."""
         per_size = self._buffers.get(n)
@@ -107,10 +115,15 @@ def _split(flat: np.ndarray, shapes: dict[str, tuple[int, ...]]) -> dict[str, np
 
 
 class _DenseBuffers:
-    """Preallocated arrays of one batch size n: z, a, dz (n, units), dx (n, input_dim), and the
-    inputs with a column of ones appended (n, input_dim + 1) when the layer has a bias."""
+    """Preallocated arrays of one batch size n: z, a, dz (n, units), dx (n, input_dim), and, when
+    the layer has a bias, the inputs with a column of ones appended (n, input_dim + 1), whose
+    first input_dim columns are the view `inputs`.
 
-    __slots__ = ("a", "dx", "dz", "inputs_and_ones", "z")
+    (Writing a layer's activation straight into the next layer's `inputs` would save a copy, but
+    element-wise calls on that strided view cost twice a copy; measured, it was slower.)
+    """
+
+    __slots__ = ("a", "dx", "dz", "inputs", "inputs_and_ones", "z")
 
     def __init__(self, n: int, input_dim: int, units: int, linear: bool, use_bias: bool):
         self.z = np.empty((n, units))
@@ -118,6 +131,7 @@ class _DenseBuffers:
         self.dz = np.empty((n, units))
         self.dx = np.empty((n, input_dim))
         self.inputs_and_ones = np.ones((n, input_dim + 1)) if use_bias else None
+        self.inputs = None if self.inputs_and_ones is None else self.inputs_and_ones[:, :-1]
 
 
 class Dense(Layer):
@@ -148,6 +162,16 @@ class Dense(Layer):
         self.use_bias = bool(use_bias)
         self.z = self.a = self.grad_z = None
         self._matrix = self._matrix_grad = self._rows = None
+
+    @property
+    def kernel_regularizer(self) -> regularizers.L1L2 | None:
+        return self._kernel_regularizer
+
+    @kernel_regularizer.setter
+    def kernel_regularizer(self, spec) -> None:
+        """Set (e.g. live from the UI) the kernel's regularizer: None, a name or an L1L2."""
+        self._kernel_regularizer = regularizers.get(spec)
+        regularizers.count_assignment()
 
     @property
     def activation(self) -> activations.Activation:
@@ -195,37 +219,44 @@ class Dense(Layer):
         self.outputs = self.a = a = self._activation(z, out=self._current.a)
         return a
 
+    def forward_with_loss(self, X: np.ndarray, Y: np.ndarray, loss) -> float:
+        """`forward` of an output layer whose activation `loss` fuses with (its fused_activation):
+        the loss against prepared targets Y, computed with the activation in one pass."""
+        z = self.linear(X)
+        self.outputs = self.a = a = self._current.a
+        return loss.fused_forward(Y, z, a)
+
     def linear(self, X: np.ndarray) -> np.ndarray:
-        """The pre-activation z = X @ kernel + bias (n, units), kept as `z`; `forward` without the
-        activation (a fused loss computes the activation itself, then calls `take_outputs`)."""
+        """The pre-activation z = X @ kernel + bias (n, units), kept as `z`: `forward` without
+        the activation."""
         n = X.shape[0]
         buffers = self._current if n == self._batch else self.buffers(n)
         self.inputs = rows = X
         if self.use_bias:
             rows = buffers.inputs_and_ones
-            rows[:, :-1] = X
+            buffers.inputs[...] = X
         self._rows = rows
         self.z = z = np.dot(rows, self._matrix, out=buffers.z)
         return z
-
-    def take_outputs(self, a: np.ndarray) -> None:
-        """Record the activation a (n, units) that a fused loss computed from `z`."""
-        self.outputs = self.a = a
 
     def backward(self, dY):
         self.grad_output = dY
         n = dY.shape[0]
         buffers = self._current if n == self._batch else self.buffers(n)
-        return self.backward_z(self._activation.backward(self.z, self.a, dY, out=buffers.dz))
+        return self._backward_z(self._activation.backward(self.z, self.a, dY, out=buffers.dz), buffers)
 
-    def backward_z(self, dz: np.ndarray) -> np.ndarray | None:
-        """Backward pass from dL/dz (used directly by the fused output losses)."""
+    def backward_from_loss(self, Y: np.ndarray, loss) -> np.ndarray | None:
+        """`backward` of an output layer from its fused loss: dL/dz is loss.fused_gradient."""
+        n = Y.shape[0]
+        buffers = self._current if n == self._batch else self.buffers(n)
+        return self._backward_z(loss.fused_gradient(Y, self.a, out=buffers.dz), buffers)
+
+    def _backward_z(self, dz: np.ndarray, buffers: _DenseBuffers) -> np.ndarray | None:
+        """The gradients from dL/dz (n, units); dL/d(inputs) (n, input_dim) if needed."""
         self.grad_z = dz
         np.dot(self._rows.T, dz, out=self._matrix_grad)  # kernel and bias gradients at once
         if not self.needs_input_grad:
             return None
-        n = dz.shape[0]
-        buffers = self._current if n == self._batch else self.buffers(n)
         return np.dot(dz, self.params["kernel"].T, out=buffers.dx)
 
     def get_config(self):

@@ -8,10 +8,9 @@ works on the logits z: a stable value (no log of 0) and the gradient (a - Y) / n
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
+from ._scalars import ZERO, ones, reciprocal
 from .registry import Registry
 
 LOSSES = Registry("loss")
@@ -48,7 +47,7 @@ class Loss:
     def fused_gradient(self, Y: np.ndarray, A: np.ndarray, out=None) -> np.ndarray:
         """dL/dZ = (A - Y) / n for the fused pairs, A being the output activation."""
         out = np.subtract(A, Y, out=out)
-        out *= 1.0 / A.shape[0]
+        out *= reciprocal(A.shape[0])
         return out
 
     def get_config(self) -> dict:
@@ -74,15 +73,15 @@ class BinaryCrossentropy(Loss):
     def fused_forward(self, Y, Z, out):
         # softplus(z) - y z = log(1 + e^z) - y z is the cross-entropy of sigmoid(z), stable for
         # any z; and sigmoid(z) = exp(z - softplus(z)), so the activation costs two calls more.
-        softplus = np.logaddexp(0.0, Z, out=out)
-        value = (float(np.dot(_ones(softplus.size), softplus.ravel())) - float(np.vdot(Y, Z))) / Z.size
+        softplus = np.logaddexp(ZERO, Z, out=out)
+        value = (float(np.dot(ones(softplus.size), softplus.ravel())) - float(np.vdot(Y, Z))) / Z.size
         np.subtract(Z, softplus, out=out)
         np.exp(out, out=out)
         return value
 
     def fused_gradient(self, Y, A, out=None):
         out = np.subtract(A, Y, out=out)
-        out *= 1.0 / A.size
+        out *= reciprocal(A.size)
         return out
 
 
@@ -128,14 +127,6 @@ class MeanSquaredError(Loss):
 
     def gradient(self, Y, P):
         return (2.0 / Y.size) * (P - Y)
-
-
-@functools.lru_cache(maxsize=32)
-def _ones(n: int) -> np.ndarray:
-    """A read-only vector of n ones: a dot product with it is the cheapest sum of a small array."""
-    ones = np.ones(n)
-    ones.flags.writeable = False
-    return ones
 
 
 def get(spec) -> Loss:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import losses
+from . import losses, regularizers
 from . import optimizers as optimizers_module
 from .history import Callback, History
 from .layers import Dense, Dropout, Layer, from_config
@@ -40,7 +40,7 @@ class Sequential:
         self.stop_training = False
         self.built = False
         self._fused = False
-        self._penalty_key = None
+        self._penalty_assignments = -1
         for layer in layers or ():
             self.add(layer)
         if input_dim is not None:
@@ -87,6 +87,7 @@ class Sequential:
         """Unpickling (or deep-copying) copies every array, cutting the layers' parameter views off
         the flat buffers: bind the layers to the copied buffers again."""
         self.__dict__.update(state)
+        self._penalty_assignments = -1  # the count is per process: rebuild the penalty rates
         if self.built:
             for layer, where in zip(self.layers, self.layer_slices, strict=True):
                 layer.bind(self.flat_params[where], self.flat_grads[where])
@@ -149,7 +150,7 @@ class Sequential:
         """Backpropagate the loss of the last forward pass into every layer's `grads`."""
         last = self.layers[-1]
         if self._fused:
-            grad = last.backward_z(self.loss.fused_gradient(Y, last.a, out=last.buffers(Y.shape[0]).dz))
+            grad = last.backward_from_loss(Y, self.loss)
         else:
             grad = last.backward(self.loss.gradient(Y, last.outputs))
         for layer in self._body_reversed:
@@ -174,14 +175,9 @@ class Sequential:
         if not self._fused:
             self.forward(X, training=True)
             return self.data_loss(Y)
-        last = self.layers[-1]
         for layer in self._body:
             X = layer.forward(X, True)
-        z = last.linear(X)
-        a = last.buffers(z.shape[0]).a
-        loss = self.loss.fused_forward(Y, z, a)
-        last.take_outputs(a)
-        return loss
+        return self.layers[-1].forward_with_loss(X, Y, self.loss)
 
     def _step(self, X: np.ndarray, Y: np.ndarray) -> float:
         """Gradients and one optimizer step on a validated batch; the loss before the step."""
@@ -226,12 +222,13 @@ class Sequential:
 
     # -- regularization -----------------------------------------------------------------------
     def _penalty_vectors(self):
-        """Per-parameter L1 and L2 rates over the flat buffer, rebuilt when a regularizer changes."""
-        key = tuple(map(_regularizer_of, self.layers))
-        if key != self._penalty_key:
-            self._penalty_key = key
+        """Per-parameter L1 and L2 rates over the flat buffer (None where all are 0), rebuilt
+        when a layer's regularizer has been set since the last call."""
+        if regularizers.assignments != self._penalty_assignments:
+            self._penalty_assignments = regularizers.assignments  # read before the layers
             l1, l2 = np.zeros_like(self.flat_params), np.zeros_like(self.flat_params)
-            for layer, regularizer in zip(self.layers, key, strict=True):
+            for layer in self.layers:
+                regularizer = getattr(layer, "kernel_regularizer", None)
                 if regularizer is not None:
                     kernel_slice = self.slice_of(layer.params["kernel"])
                     l1[kernel_slice], l2[kernel_slice] = regularizer.l1, regularizer.l2
@@ -252,6 +249,8 @@ class Sequential:
     def _apply_penalties(self) -> float:
         """Add the penalties' gradients to `flat_grads`; return the penalty."""
         l1, l2_twice = self._penalty_vectors()
+        if l1 is None and l2_twice is None:
+            return 0.0
         total = 0.0
         if l1 is not None:
             total += float(np.dot(l1, np.abs(self.flat_params)))
@@ -413,10 +412,6 @@ class Sequential:
         lines += [f"Total params: {total}", f"Trainable params: {trainable}",
                   f"Non-trainable params: {total - trainable}"]
         return "\n".join(lines)
-
-
-def _regularizer_of(layer: Layer):
-    return getattr(layer, "kernel_regularizer", None)
 
 
 def _slice_of(flat: np.ndarray, view: np.ndarray) -> slice:

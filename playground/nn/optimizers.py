@@ -56,6 +56,7 @@ class Optimizer:
 
     name = ""
     slot_names: tuple[str, ...] = ()
+    decoupled_weight_decay = False  # True: the subclass applies weight_decay itself (AdamW)
 
     def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None):
         self.learning_rate = learning_rate
@@ -101,7 +102,12 @@ class Optimizer:
             coefficient = self.clipnorm / (norm + 1e-6)
             if coefficient < 1.0:
                 grads *= coefficient
-        lr = self.current_learning_rate
+        if self.weight_decay and not self.decoupled_weight_decay:  # torch's coupled form
+            np.multiply(params, self.weight_decay, out=self._scratch)
+            grads += self._scratch
+        lr = self.learning_rate
+        if isinstance(lr, Schedule):
+            lr = lr(self.iterations)
         self.iterations += 1
         self._update(params, grads, lr)
         if self.slots and self.iterations % FLUSH_EVERY == 0:
@@ -115,12 +121,6 @@ class Optimizer:
                 np.copyto(slot, 0.0, where=np.abs(slot) < FLUSH_BELOW)
             else:
                 np.copyto(slot, 0.0, where=slot < (epsilon * 1e-50) ** 2)
-
-    def _decay_gradient(self, params, grads):
-        """torch's coupled weight decay: g <- g + weight_decay * theta."""
-        if self.weight_decay:
-            np.multiply(params, self.weight_decay, out=self._scratch)
-            grads += self._scratch
 
     def _update(self, params, grads, lr) -> None:
         raise NotImplementedError
@@ -156,7 +156,6 @@ class SGD(Optimizer):
         return ("momentum", "nesterov")
 
     def _update(self, params, grads, lr):
-        self._decay_gradient(params, grads)
         step = self.last_step
         if self.momentum:
             if "momentum" not in self.slots:
@@ -199,7 +198,6 @@ class RMSprop(Optimizer):
         return ("rho", "momentum", "epsilon", "centered")
 
     def _update(self, params, grads, lr):
-        self._decay_gradient(params, grads)
         square_avg, step, scratch = self.slots["square_avg"], self.last_step, self._scratch
         np.multiply(grads, grads, out=scratch)
         scratch *= 1.0 - self.rho
@@ -227,6 +225,29 @@ class RMSprop(Optimizer):
         params -= step
 
 
+class _AdamTable:
+    """One (5, size) table of Adam's state, rows g, m, g^2, v, w, with views of the rows and row
+    pairs a step reads and writes (w = v scaled for the step's denominator, see Adam._update)."""
+
+    __slots__ = ("g", "g2", "g2_v", "g_m", "m", "v", "v_w", "w")
+
+    def __init__(self, table: np.ndarray):
+        self.g, self.m, self.g2, self.v, self.w = table
+        self.g_m, self.g2_v, self.v_w = table[0:2], table[2:4], table[3:5]
+
+
+class _AdamTables:
+    """Adam's state in two tables used in turn, so that each moment update is one matrix product
+    written into the other table: b1 m + (1 - b1) g is [1 - b1, b1] @ [g; m]."""
+
+    def __init__(self, size: int):
+        tables = np.zeros((2, 5, size))
+        self.current, self.spare = _AdamTable(tables[0]), _AdamTable(tables[1])
+        self.first_moment_coefficients = np.zeros(2)  # applied to [g; m]
+        self.second_moment_coefficients = np.zeros((2, 2))  # applied to [g^2; v], giving [v; w]
+        self.epsilon_term = np.zeros(())  # added to sqrt(w)
+
+
 @OPTIMIZERS.register("adam")
 class Adam(Optimizer):
     """m <- b1 m + (1 - b1) g; v <- b2 v + (1 - b2) g^2;
@@ -245,36 +266,62 @@ class Adam(Optimizer):
         self.beta_2 = _check("beta_2", beta_2, 0.0, 1.0, high_open=True)
         self.epsilon = _check("epsilon", epsilon, 0.0, 1.0, low_open=True)
         self.amsgrad = bool(amsgrad)
+        self._tables: _AdamTables | None = None
 
     def _hyperparameters(self):
         return ("beta_1", "beta_2", "epsilon", "amsgrad")
 
-    def _update(self, params, grads, lr):
-        self._decay_gradient(params, grads)
-        self._adam_step(params, grads, lr)
+    def build(self, size):
+        super().build(size)
+        self._tables = None  # made from the (zero) slots on the first step
 
-    def _adam_step(self, params, grads, lr):
-        m, v, step, scratch = self.slots["m"], self.slots["v"], self.last_step, self._scratch
-        t = self.iterations
-        m *= self.beta_1
-        np.multiply(grads, 1.0 - self.beta_1, out=scratch)
-        m += scratch
-        v *= self.beta_2
-        np.multiply(grads, grads, out=scratch)
-        scratch *= 1.0 - self.beta_2
-        v += scratch
+    def __getstate__(self) -> dict:
+        """Pickled or copied without the tables (a copy would cut their row views apart): the
+        copy's first step makes them again from its slots."""
+        return {**self.__dict__, "_tables": None}
+
+    def _tables_from_slots(self, size: int) -> _AdamTables:
+        """Tables whose current one holds the values of `slots["m"]` and `slots["v"]`, which
+        become views into it. Their values are taken when the slots were set from outside (e.g.
+        a copied optimizer, or a replaced one's slots given to a new one); zeros if unset."""
+        tables = self._tables
+        if tables is None or tables.current.m.shape[0] != size:
+            tables = self._tables = _AdamTables(size)
+        current = tables.current
+        current.m[...] = self.slots.get("m", 0.0)
+        current.v[...] = self.slots.get("v", 0.0)
+        self.slots["m"], self.slots["v"] = current.m, current.v
+        return tables
+
+    def _update(self, params, grads, lr):
+        # The step K m / (sqrt(v) / sqrt(c2) + eps), K = lr / c1, c1 = 1 - b1^t, c2 = 1 - b2^t, is
+        # m / (sqrt(w) + eps / K) with w = v / (c2 K^2); the product that gives v gives w too.
+        tables, slots = self._tables, self.slots
+        if tables is None or slots.get("m") is not tables.current.m or slots.get("v") is not tables.current.v:
+            tables = self._tables_from_slots(params.shape[0])
+        old, new = tables.current, tables.spare
+        b1, b2, t = self.beta_1, self.beta_2, self.iterations
+        scale = lr / (1.0 - b1**t)
+        inverse_q = 1.0 / ((1.0 - b2**t) * scale * scale)
+        first, second = tables.first_moment_coefficients, tables.second_moment_coefficients
+        first[0], first[1] = 1.0 - b1, b1
+        second[0, 0], second[0, 1] = 1.0 - b2, b2
+        second[1, 0], second[1, 1] = (1.0 - b2) * inverse_q, b2 * inverse_q
+        old.g[...] = grads
+        np.multiply(grads, grads, out=old.g2)
+        np.dot(first, old.g_m, out=new.m)
+        np.dot(second, old.g2_v, out=new.v_w)
         if self.amsgrad:
-            v_max = self.slots.setdefault("v_max", np.zeros_like(params))
-            np.maximum(v_max, v, out=v_max)
-            v = v_max
-        # m / (sqrt(v) / sqrt(c2) + eps) = m / (sqrt(v) + eps sqrt(c2)) * sqrt(c2), c2 = 1 - beta_2^t:
-        # the same step (to rounding) in one NumPy call less.
-        root_c2 = math.sqrt(1.0 - self.beta_2**t)
-        np.sqrt(v, out=scratch)
-        scratch += self.epsilon * root_c2
-        np.divide(m, scratch, out=step)
-        step *= lr * root_c2 / (1.0 - self.beta_1**t)
-        params -= step
+            v_max = slots.setdefault("v_max", np.zeros_like(params))
+            np.maximum(v_max, new.v, out=v_max)
+            np.multiply(v_max, inverse_q, out=new.w)
+        np.sqrt(new.w, out=new.w)
+        tables.epsilon_term[()] = self.epsilon / scale
+        new.w += tables.epsilon_term
+        np.divide(new.m, new.w, out=self.last_step)
+        params -= self.last_step
+        tables.current, tables.spare = new, old
+        slots["m"], slots["v"] = new.m, new.v
 
 
 @OPTIMIZERS.register("adamw")
@@ -283,6 +330,7 @@ class AdamW(Adam):
     (torch.optim.AdamW; Keras 3's default weight_decay 0.004)."""
 
     name = "adamw"
+    decoupled_weight_decay = True
 
     def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  amsgrad=False, clipnorm=None):
@@ -291,7 +339,7 @@ class AdamW(Adam):
     def _update(self, params, grads, lr):
         if self.weight_decay:
             params *= 1.0 - lr * self.weight_decay
-        self._adam_step(params, grads, lr)
+        super()._update(params, grads, lr)
 
 
 @OPTIMIZERS.register("adagrad")
@@ -317,7 +365,6 @@ class Adagrad(Optimizer):
         self.slots["accumulator"].fill(self.initial_accumulator_value)
 
     def _update(self, params, grads, lr):
-        self._decay_gradient(params, grads)
         accumulator, step, scratch = self.slots["accumulator"], self.last_step, self._scratch
         np.multiply(grads, grads, out=scratch)
         accumulator += scratch

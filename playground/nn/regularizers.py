@@ -14,6 +14,16 @@ from .registry import Registry
 
 REGULARIZERS = Registry("regularizer")
 
+# How many times a layer's regularizer has been set, in any model: a model rebuilds its
+# per-parameter penalty rates when this has moved since it last looked, not on every step.
+assignments = 0
+
+
+def count_assignment() -> None:
+    """Called by a layer whenever its regularizer is set."""
+    global assignments
+    assignments += 1
+
 
 @dataclass(frozen=True)
 class L1L2:
