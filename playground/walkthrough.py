@@ -102,7 +102,7 @@ class StepTrace:
 # preallocated buffers: left out of the copy, which would otherwise copy every buffer the model
 # keeps for its batch sizes (hundreds of MB for a wide network that has drawn its grids).
 _TRANSIENT = ("inputs", "outputs", "z", "a", "grad_output", "grad_z", "mask", "_x_hat", "_inv_std", "_current",
-              "_rows")
+              "_rows_T")
 
 
 def copy_model(model: Sequential) -> Sequential:

@@ -123,7 +123,7 @@ class _DenseBuffers:
     element-wise calls on that strided view cost twice a copy; measured, it was slower.)
     """
 
-    __slots__ = ("a", "dx", "dz", "inputs", "inputs_and_ones", "z")
+    __slots__ = ("a", "dx", "dz", "inputs", "inputs_and_ones", "inputs_and_ones_T", "z")
 
     def __init__(self, n: int, input_dim: int, units: int, linear: bool, use_bias: bool):
         self.z = np.empty((n, units))
@@ -132,6 +132,7 @@ class _DenseBuffers:
         self.dx = np.empty((n, input_dim))
         self.inputs_and_ones = np.ones((n, input_dim + 1)) if use_bias else None
         self.inputs = None if self.inputs_and_ones is None else self.inputs_and_ones[:, :-1]
+        self.inputs_and_ones_T = None if self.inputs_and_ones is None else self.inputs_and_ones.T
 
 
 class Dense(Layer):
@@ -161,7 +162,7 @@ class Dense(Layer):
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.use_bias = bool(use_bias)
         self.z = self.a = self.grad_z = None
-        self._matrix = self._matrix_grad = self._rows = None
+        self._matrix = self._matrix_grad = self._kernel_T = self._rows_T = None
 
     @property
     def kernel_regularizer(self) -> regularizers.L1L2 | None:
@@ -196,6 +197,7 @@ class Dense(Layer):
         # [kernel; bias] (input_dim + 1, units) when there is a bias, else the kernel alone.
         rows = self.input_dim + self.use_bias
         self._matrix, self._matrix_grad = params.reshape(rows, self.units), grads.reshape(rows, self.units)
+        self._kernel_T = self.params["kernel"].T
 
     def initialize(self, rng):
         self.params["kernel"][...] = self.kernel_initializer((self.input_dim, self.units), rng)
@@ -235,7 +237,9 @@ class Dense(Layer):
         if self.use_bias:
             rows = buffers.inputs_and_ones
             buffers.inputs[...] = X
-        self._rows = rows
+            self._rows_T = buffers.inputs_and_ones_T
+        else:
+            self._rows_T = X.T
         self.z = z = np.dot(rows, self._matrix, out=buffers.z)
         return z
 
@@ -254,10 +258,10 @@ class Dense(Layer):
     def _backward_z(self, dz: np.ndarray, buffers: _DenseBuffers) -> np.ndarray | None:
         """The gradients from dL/dz (n, units); dL/d(inputs) (n, input_dim) if needed."""
         self.grad_z = dz
-        np.dot(self._rows.T, dz, out=self._matrix_grad)  # kernel and bias gradients at once
+        np.dot(self._rows_T, dz, out=self._matrix_grad)  # kernel and bias gradients at once
         if not self.needs_input_grad:
             return None
-        return np.dot(dz, self.params["kernel"].T, out=buffers.dx)
+        return np.dot(dz, self._kernel_T, out=buffers.dx)
 
     def get_config(self):
         return {
