@@ -294,3 +294,31 @@ def test_a_pickled_model_trains_on_as_the_original():
     copy.fit(X, y, epochs=2, batch_size=10)
     assert np.array_equal(copy.flat_params, model.flat_params)
     assert np.shares_memory(copy.layers[0].params["kernel"], copy.flat_params)
+
+
+def test_buffers_survive_a_live_run_cycling_through_its_batch_sizes():
+    """A live run passes the training batch, the data sets, the grid's two chunks and the tiles
+    through the network in turn: each size keeps its arrays (no reallocation every frame); past
+    the kept count the least recently used size is the one dropped."""
+    X, y = moons(300)
+    model = small_model(seed=3)
+    dense = model.layers[0]
+    cycle = (10, 250, 8192, 1808, 576)
+    for n in cycle:
+        model.predict(np.resize(X, (n, 2)))
+    model.fit(X, y, epochs=1, batch_size=10)
+    kept = {n: dense.buffers(n).z for n in cycle}
+    for n in cycle:
+        model.predict(np.resize(X, (n, 2)))
+    model.fit(X, y, epochs=1, batch_size=10)
+    assert all(dense.buffers(n).z is kept[n] for n in cycle)
+    for n in (3, 4):  # two sizes more: seven in all, one over the limit
+        model.predict(X[:n])
+    assert dense.buffers(250).z is kept[250]
+    assert dense.buffers(10).z is not kept[10]  # the least recently used size was dropped
+
+
+def test_inference_passes_allocate_no_gradient_buffers():
+    model = small_model(seed=3)
+    model.predict(np.zeros((4096, 2)))
+    assert model.layers[0].buffers(4096).dz is None

@@ -13,8 +13,10 @@ import numpy as np
 
 from . import activations, initializers, regularizers
 
-# Forward/backward buffers are kept for this many distinct batch sizes per layer.
-_BUFFER_SIZES_KEPT = 4
+# Forward/backward buffers are kept for this many distinct batch sizes per layer; past that the
+# least recently used size is dropped. A live run cycles through five: the training batch, the
+# training and test sets, the boundary grid's two chunks and the neuron tiles.
+_BUFFER_SIZES_KEPT = 6
 
 
 class Layer:
@@ -71,13 +73,22 @@ class Layer:
             state["_batch"], state["_current"] = -1, None
         return state
 
+    def _buffers_of_size(self, n: int, make):
+        """The buffers kept for batch size n, made by `make()` if there are none; marks n as the
+        most recently used size and drops the least recently used one past _BUFFER_SIZES_KEPT."""
+        found = self._buffers.pop(n, None)  # re-inserted below: dicts keep insertion order
+        if found is None:
+            if len(self._buffers) >= _BUFFER_SIZES_KEPT:
+                del self._buffers[next(iter(self._buffers))]
+            found = make()
+        self._buffers[n] = found
+        return found
+
     def _buffer(self, n: int, key: str, width: int) -> np.ndarray:
         """A reusable (n, width) array for this batch size."""
         per_size = self._buffers.get(n)
         if per_size is None:
-            if len(self._buffers) >= _BUFFER_SIZES_KEPT:
-                self._buffers.clear()
-            per_size = self._buffers[n] = {}
+            per_size = self._buffers_of_size(n, dict)
         array = per_size.get(key)
         if array is None:
             array = per_size[key] = np.empty((n, width))
@@ -117,7 +128,9 @@ def _split(flat: np.ndarray, shapes: dict[str, tuple[int, ...]]) -> dict[str, np
 class _DenseBuffers:
     """Preallocated arrays of one batch size n: z, a, dz (n, units), dx (n, input_dim), and, when
     the layer has a bias, the inputs with a column of ones appended (n, input_dim + 1), whose
-    first input_dim columns are the view `inputs`.
+    first input_dim columns are the view `inputs`. dz and dx are allocated by the first backward
+    pass of this size (`gradient_buffers`): inference-only sizes, such as the boundary grid's
+    chunks, never need them.
 
     (Writing a layer's activation straight into the next layer's `inputs` would save a copy, but
     element-wise calls on that strided view cost twice a copy; measured, it was slower.)
@@ -128,11 +141,17 @@ class _DenseBuffers:
     def __init__(self, n: int, input_dim: int, units: int, linear: bool, use_bias: bool):
         self.z = np.empty((n, units))
         self.a = self.z if linear else np.empty((n, units))
-        self.dz = np.empty((n, units))
-        self.dx = np.empty((n, input_dim))
+        self.dz = self.dx = None
         self.inputs_and_ones = np.ones((n, input_dim + 1)) if use_bias else None
         self.inputs = None if self.inputs_and_ones is None else self.inputs_and_ones[:, :-1]
         self.inputs_and_ones_T = None if self.inputs_and_ones is None else self.inputs_and_ones.T
+
+    def gradient_buffers(self, input_dim: int) -> np.ndarray:
+        """dz, allocated (with dx) on the first call."""
+        if self.dz is None:
+            self.dz = np.empty_like(self.z)
+            self.dx = np.empty((self.z.shape[0], input_dim))
+        return self.dz
 
 
 class Dense(Layer):
@@ -207,13 +226,10 @@ class Dense(Layer):
     def buffers(self, n: int) -> _DenseBuffers:
         """The buffers for batch size n (kept for the last few sizes seen)."""
         if n != self._batch:
-            found = self._buffers.get(n)
-            if found is None:
-                if len(self._buffers) >= _BUFFER_SIZES_KEPT:
-                    self._buffers.clear()
-                linear = isinstance(self.activation, activations.Linear)
-                found = self._buffers[n] = _DenseBuffers(n, self.input_dim, self.units, linear, self.use_bias)
-            self._batch, self._current = n, found
+            linear = isinstance(self.activation, activations.Linear)
+            self._current = self._buffers_of_size(
+                n, lambda: _DenseBuffers(n, self.input_dim, self.units, linear, self.use_bias))
+            self._batch = n
         return self._current
 
     def forward(self, X, training=False):
@@ -247,13 +263,15 @@ class Dense(Layer):
         self.grad_output = dY
         n = dY.shape[0]
         buffers = self._current if n == self._batch else self.buffers(n)
-        return self._backward_z(self._activation.backward(self.z, self.a, dY, out=buffers.dz), buffers)
+        dz = buffers.dz if buffers.dz is not None else buffers.gradient_buffers(self.input_dim)
+        return self._backward_z(self._activation.backward(self.z, self.a, dY, out=dz), buffers)
 
     def backward_from_loss(self, Y: np.ndarray, loss) -> np.ndarray | None:
         """`backward` of an output layer from its fused loss: dL/dz is loss.fused_gradient."""
         n = Y.shape[0]
         buffers = self._current if n == self._batch else self.buffers(n)
-        return self._backward_z(loss.fused_gradient(Y, self.a, out=buffers.dz), buffers)
+        dz = buffers.dz if buffers.dz is not None else buffers.gradient_buffers(self.input_dim)
+        return self._backward_z(loss.fused_gradient(Y, self.a, out=dz), buffers)
 
     def _backward_z(self, dz: np.ndarray, buffers: _DenseBuffers) -> np.ndarray | None:
         """The gradients from dL/dz (n, units); dL/d(inputs) (n, input_dim) if needed."""
