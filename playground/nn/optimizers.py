@@ -105,9 +105,7 @@ class Optimizer:
         if self.weight_decay and not self.decoupled_weight_decay:  # torch's coupled form
             np.multiply(params, self.weight_decay, out=self._scratch)
             grads += self._scratch
-        lr = self.learning_rate
-        if isinstance(lr, Schedule):
-            lr = lr(self.iterations)
+        lr = self.current_learning_rate
         self.iterations += 1
         self._update(params, grads, lr)
         if self.slots and self.iterations % FLUSH_EVERY == 0:
@@ -123,6 +121,8 @@ class Optimizer:
                 np.copyto(slot, 0.0, where=slot < (epsilon * 1e-50) ** 2)
 
     def _update(self, params, grads, lr) -> None:
+        """The rule's step of `params` in place, from the clipped and (coupled) decayed `grads`
+        and this step's learning rate; `iterations` already counts this step."""
         raise NotImplementedError
 
     def get_config(self) -> dict:
