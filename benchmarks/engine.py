@@ -7,7 +7,9 @@ wall time / steps, median over repeats) and scikit-learn's MLPClassifier does th
 same layer sizes, activation, batch size and solver, per-step time from `fit` over the same
 epochs (MLPClassifier always uses a logistic output for two classes; playground uses the named
 output). A last run trains the large net for 10,000 steps at batch 10 and compares the speed of
-its last 1,000 steps with its first 1,000 (subnormal slow-down check).
+its last 1,000 steps with its first 1,000 (subnormal slow-down check), and, as the host's speed
+drifts, once more at the same moments: its next 1,000 steps against a fresh model's first 1,000,
+in alternating blocks of 50.
 
 Absolute times depend on the host far more than ratios do: the first line prints what one small
 NumPy call costs here (a 2-8-8-1 step makes about 32 of them), measured before and after the cases.
@@ -129,20 +131,35 @@ def time_torch(hidden, classes, batch, n, epochs, repeats):
     return statistics.median(samples) * 1e6
 
 
-def long_run(steps: int = 10_000, window: int = 1_000):
-    """Large net, batch 10, ReLU + Adam: seconds of the first and last `window` steps."""
-    X, y = data(10 * steps, 3, seed=1)
+def long_run_model():
     model = playground_model((64, 64, 64, 64), 3, softmax=True)
     model.optimizer.learning_rate = 0.01  # fast enough that some ReLU units die
-    Y = np.eye(3)[y]
-    times = []
-    for step in range(steps):
-        start = time.perf_counter()
+    return model
+
+
+def timed_steps(model, X, Y, start_step: int, count: int) -> float:
+    """Seconds of `count` batch-10 steps on rows from `start_step * 10` on."""
+    begin = time.perf_counter()
+    for step in range(start_step, start_step + count):
         model._step(X[step * 10:(step + 1) * 10], Y[step * 10:(step + 1) * 10])
-        times.append(time.perf_counter() - start)
+    return time.perf_counter() - begin
+
+
+def long_run(steps: int = 10_000, window: int = 1_000, block: int = 50):
+    """Large net, batch 10, ReLU + Adam: seconds of the first and last `window` steps; then, as
+    this host's speed drifts over seconds, the same comparison taken at the same moments: the
+    trained model's next `window` steps against a fresh model's first, in alternating blocks."""
+    X, y = data(10 * (steps + window), 3, seed=1)
+    Y = np.eye(3)[y]
+    model = long_run_model()
+    times = [timed_steps(model, X, Y, step, 1) for step in range(steps)]
     first, last = sum(times[:window]), sum(times[-window:])
     dead = sum(int(np.all(layer.a == 0, axis=0).sum()) for layer in model.layers[:-1])
-    return first, last, dead
+    fresh, trained_time, fresh_time = long_run_model(), 0.0, 0.0
+    for offset in range(0, window, block):
+        trained_time += timed_steps(model, X, Y, steps + offset, block)
+        fresh_time += timed_steps(fresh, X, Y, offset, block)
+    return first, last, dead, trained_time / fresh_time
 
 
 def small_call_cost(rounds: int = 30, number: int = 2000) -> float:
@@ -173,9 +190,10 @@ def main():
         torch_text = "n/a" if torch_time is None else f"{torch_time:9.1f}"
         print(f"{label:45s} {ours:11.1f} {theirs:12.1f} {theirs / ours:6.1f}x {torch_text:>9s}")
     steps = 3_000 if args.quick else 10_000
-    first, last, dead = long_run(steps)
+    first, last, dead, interleaved = long_run(steps)
     print(f"long run, 2-64x4-3 batch 10, {steps} steps: first 1000 steps {first * 1e3:.1f} ms, "
-          f"last 1000 {last * 1e3:.1f} ms, ratio {last / first:.2f} (dead ReLU units at the end: {dead})")
+          f"last 1000 {last * 1e3:.1f} ms, ratio {last / first:.2f} (dead ReLU units at the end: {dead}); "
+          f"its next 1000 against a fresh model's first 1000, in alternating blocks: ratio {interleaved:.2f}")
     print(f"this host: one small NumPy call takes {small_call_cost():.2f} us (again, after the cases)")
 
 
