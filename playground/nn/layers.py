@@ -191,7 +191,7 @@ class Dense(Layer):
     def kernel_regularizer(self, spec) -> None:
         """Set (e.g. live from the UI) the kernel's regularizer: None, a name or an L1L2."""
         self._kernel_regularizer = regularizers.get(spec)
-        regularizers.count_assignment()
+        regularizers.count_assignment()  # after the change: a model that sees the count sees it
 
     @property
     def activation(self) -> activations.Activation:
