@@ -129,7 +129,7 @@ class _DenseBuffers:
     """Preallocated arrays of one batch size n: z, a, dz (n, units), dx (n, input_dim), and, when
     the layer has a bias, the inputs with a column of ones appended (n, input_dim + 1), whose
     first input_dim columns are the view `inputs`. dz and dx are allocated by the first backward
-    pass of this size (`gradient_buffers`): inference-only sizes, such as the boundary grid's
+    pass of this size (`allocate_gradients`): inference-only sizes, such as the boundary grid's
     chunks, never need them.
 
     (Writing a layer's activation straight into the next layer's `inputs` would save a copy, but
@@ -146,12 +146,10 @@ class _DenseBuffers:
         self.inputs = None if self.inputs_and_ones is None else self.inputs_and_ones[:, :-1]
         self.inputs_and_ones_T = None if self.inputs_and_ones is None else self.inputs_and_ones.T
 
-    def gradient_buffers(self, input_dim: int) -> np.ndarray:
-        """dz, allocated (with dx) on the first call."""
-        if self.dz is None:
-            self.dz = np.empty_like(self.z)
-            self.dx = np.empty((self.z.shape[0], input_dim))
-        return self.dz
+    def allocate_gradients(self, input_dim: int) -> None:
+        """Allocate dz and dx (the first backward pass of this size calls this)."""
+        self.dz = np.empty_like(self.z)
+        self.dx = np.empty((self.z.shape[0], input_dim))
 
 
 class Dense(Layer):
@@ -261,17 +259,20 @@ class Dense(Layer):
 
     def backward(self, dY):
         self.grad_output = dY
-        n = dY.shape[0]
-        buffers = self._current if n == self._batch else self.buffers(n)
-        dz = buffers.dz if buffers.dz is not None else buffers.gradient_buffers(self.input_dim)
-        return self._backward_z(self._activation.backward(self.z, self.a, dY, out=dz), buffers)
+        buffers = self._backward_buffers(dY.shape[0])
+        return self._backward_z(self._activation.backward(self.z, self.a, dY, out=buffers.dz), buffers)
 
     def backward_from_loss(self, Y: np.ndarray, loss) -> np.ndarray | None:
         """`backward` of an output layer from its fused loss: dL/dz is loss.fused_gradient."""
-        n = Y.shape[0]
+        buffers = self._backward_buffers(Y.shape[0])
+        return self._backward_z(loss.fused_gradient(Y, self.a, out=buffers.dz), buffers)
+
+    def _backward_buffers(self, n: int) -> _DenseBuffers:
+        """The buffers of batch size n, with dz and dx allocated."""
         buffers = self._current if n == self._batch else self.buffers(n)
-        dz = buffers.dz if buffers.dz is not None else buffers.gradient_buffers(self.input_dim)
-        return self._backward_z(loss.fused_gradient(Y, self.a, out=dz), buffers)
+        if buffers.dz is None:
+            buffers.allocate_gradients(self.input_dim)
+        return buffers
 
     def _backward_z(self, dz: np.ndarray, buffers: _DenseBuffers) -> np.ndarray | None:
         """The gradients from dL/dz (n, units); dL/d(inputs) (n, input_dim) if needed."""

@@ -249,8 +249,6 @@ class Sequential:
     def _apply_penalties(self) -> float:
         """Add the penalties' gradients to `flat_grads`; return the penalty."""
         l1, l2_twice = self._penalty_vectors()
-        if l1 is None and l2_twice is None:
-            return 0.0
         total = 0.0
         if l1 is not None:
             total += float(np.dot(l1, np.abs(self.flat_params)))

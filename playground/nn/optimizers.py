@@ -271,10 +271,6 @@ class Adam(Optimizer):
     def _hyperparameters(self):
         return ("beta_1", "beta_2", "epsilon", "amsgrad")
 
-    def build(self, size):
-        super().build(size)
-        self._tables = None  # made from the (zero) slots on the first step
-
     def __getstate__(self) -> dict:
         """Pickled or copied without the tables (a copy would cut their row views apart): the
         copy's first step makes them again from its slots."""
