@@ -130,10 +130,11 @@ class ConfigError(ValueError):
 def _num(value) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
-    return _show(value)
+    return show_value(value)
 
 
-def _show(value) -> str:
+def show_value(value) -> str:
+    """A value as an error message shows it: its repr, cut to 60 characters."""
     try:
         text = repr(value)
     except ValueError:  # an int too long to print
@@ -152,7 +153,7 @@ def _check_number(obj, name: str, integer: bool, optional: bool = False) -> None
     kind = "an integer" if integer else "a number"
     if isinstance(value, bool) or not isinstance(value, Integral if integer else Real):
         kind += f" {bound.describe()}" + (" (or None)" if optional else "")
-        raise ConfigError(name, f"{name} must be {kind}. Received: {name}={_show(value)}")
+        raise ConfigError(name, f"{name} must be {kind}. Received: {name}={show_value(value)}")
     if value not in bound:
         raise ConfigError(name, f"{name} must be {bound.describe()}. Received: {name}={_num(value)}")
     object.__setattr__(obj, name, int(value) if integer else float(value) + 0.0)  # + 0.0: -0.0 -> 0.0
@@ -161,13 +162,13 @@ def _check_number(obj, name: str, integer: bool, optional: bool = False) -> None
 def _check_choice(obj, name: str) -> None:
     value, allowed = getattr(obj, name), ", ".join(BOUNDS[name])
     if not isinstance(value, str) or value not in BOUNDS[name]:
-        raise ConfigError(name, f"{name} must be one of {allowed}. Received: {name}={_show(value)}")
+        raise ConfigError(name, f"{name} must be one of {allowed}. Received: {name}={show_value(value)}")
 
 
 def _check_bool(obj, name: str) -> None:
     value = getattr(obj, name)
     if not isinstance(value, bool):
-        raise ConfigError(name, f"{name} must be True or False. Received: {name}={_show(value)}")
+        raise ConfigError(name, f"{name} must be True or False. Received: {name}={show_value(value)}")
 
 
 _CHECKS = {
@@ -222,11 +223,11 @@ class _Section:
 def _check_keys(cls, d) -> None:
     name = cls.__name__
     if not isinstance(d, Mapping):
-        raise ConfigError(name, f"{name} must be given as a dict. Received: {_show(d)}")
+        raise ConfigError(name, f"{name} must be given as a dict. Received: {show_value(d)}")
     known = [f.name for f in dataclasses.fields(cls) if f.metadata.get("in_links", True)]
     for key in d:
         if key not in known:
-            raise ConfigError(str(key), f"{name} has no field {_show(key)}; fields: {', '.join(known)}.")
+            raise ConfigError(str(key), f"{name} has no field {show_value(key)}; fields: {', '.join(known)}.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -268,7 +269,7 @@ class DataConfig(_Section):
         if info.variable_classes and k is not None:
             _check_number(self, "n_classes", integer=True)
         elif k is not None and (isinstance(k, bool) or not isinstance(k, Integral)):
-            raise ConfigError("n_classes", f"n_classes must be an integer or None. Received: {_show(k)}")
+            raise ConfigError("n_classes", f"n_classes must be an integer or None. Received: {show_value(k)}")
         else:  # K is the catalogue's: spelled out where it may be chosen, None where it may not
             object.__setattr__(self, "n_classes", info.n_classes if info.variable_classes else None)
 
@@ -277,7 +278,7 @@ class DataConfig(_Section):
         valid = isinstance(names, tuple | list) and 0 < len(names) == len(set(names)) <= len(allowed)
         if not valid or not all(isinstance(name, str) and name in allowed for name in names):
             raise ConfigError("features", f"features must be a non-empty tuple of distinct names from "
-                                          f"{', '.join(allowed)}. Received: features={_show(names)}")
+                                          f"{', '.join(allowed)}. Received: features={show_value(names)}")
         object.__setattr__(self, "features", tuple(sorted(names, key=allowed.index)))
 
     @property
@@ -324,7 +325,7 @@ class NetworkConfig(_Section):
     def _check(self):
         hidden, bound = self.hidden, BOUNDS["hidden"]
         if not isinstance(hidden, tuple | list) or not all(isinstance(h, LayerConfig) for h in hidden):
-            raise ConfigError("hidden", f"hidden must be a tuple of LayerConfig. Received: {_show(hidden)}")
+            raise ConfigError("hidden", f"hidden must be a tuple of LayerConfig. Received: {show_value(hidden)}")
         if len(hidden) not in bound:
             raise ConfigError("hidden", f"hidden must have {bound.describe()} layers. "
                                         f"Received: {len(hidden)} layers")
@@ -402,15 +403,20 @@ SECTIONS: dict[str, type[_Section]] = {
 FIELD_SECTION = {f.name: name for name, cls in SECTIONS.items() for f in dataclasses.fields(cls)}
 
 
-def _perceptron_problem(data: DataConfig, network: NetworkConfig) -> str:
-    """Why the perceptron rule cannot train this data and network ("" when it can)."""
+def _perceptron_error(training: TrainingConfig, data: DataConfig, network: NetworkConfig) -> ConfigError | None:
+    """Why the perceptron rule, if chosen, cannot train this data and network (None when it can)."""
+    if training.rule != "perceptron":
+        return None
     if network.hidden:
-        return f"{len(network.hidden)} hidden layer{'s' if len(network.hidden) > 1 else ''}"
-    if data.task == "regression":
-        return f"dataset={data.dataset!r} (regression)"
-    if data.class_count != 2:
-        return f"dataset={data.dataset!r} with {data.class_count} classes"
-    return ""
+        problem = f"{len(network.hidden)} hidden layer{'s' if len(network.hidden) > 1 else ''}"
+    elif data.task == "regression":
+        problem = f"dataset={data.dataset!r} (regression)"
+    elif data.class_count != 2:
+        problem = f"dataset={data.dataset!r} with {data.class_count} classes"
+    else:
+        return None
+    return ConfigError("rule", "rule='perceptron' trains a single step unit, so it needs no hidden layers and a "
+                               f"two-class dataset. Received: {problem}")
 
 
 def _batch_size_error(batch_size: int, data: DataConfig) -> ConfigError:
@@ -432,14 +438,12 @@ class Config:
         for name, cls in SECTIONS.items():
             value = getattr(self, name)
             if not isinstance(value, cls):
-                raise ConfigError(name, f"{name} must be a {cls.__name__}. Received: {name}={_show(value)}")
+                raise ConfigError(name, f"{name} must be a {cls.__name__}. Received: {name}={show_value(value)}")
         if self.training.batch_size > self.data.n_train:
             raise _batch_size_error(self.training.batch_size, self.data)
-        if self.training.rule == "perceptron":
-            problem = _perceptron_problem(self.data, self.network)
-            if problem:
-                raise ConfigError("rule", f"rule='perceptron' trains a single step unit, so it needs no hidden "
-                                          f"layers and a two-class dataset. Received: {problem}")
+        error = _perceptron_error(self.training, self.data, self.network)
+        if error:
+            raise error
 
     @property
     def output_units(self) -> int:
@@ -499,7 +503,7 @@ class Config:
         try:
             d = json.loads(text)
         except (TypeError, ValueError, RecursionError) as exc:
-            raise ConfigError("json", f"Expected JSON text ({exc}). Received: {_show(text)}") from None
+            raise ConfigError("json", f"Expected JSON text ({exc}). Received: {show_value(text)}") from None
         return cls.from_dict(d)
 
     # -- URL query ----------------------------------------------------------------------------
@@ -548,7 +552,7 @@ QUERY_KEYS = {  # URL parameter -> field
     "test": "show_test", "discretize": "discretize", "grid": "grid", "log_scale": "log_scale",
 }
 _FIELD_TYPE = {f.name: f.type for cls in (*SECTIONS.values(), LayerConfig) for f in dataclasses.fields(cls)}
-_TRUE, _FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
+TRUE_WORDS, FALSE_WORDS = ("true", "1", "yes", "on"), ("false", "0", "no", "off")  # URL booleans
 _LAYER = re.compile(r"(\d+)([a-z_]+)((?:-(?:bn|d[0-9.]+(?:e[+-]?\d+)?))*)")
 _LAYER_OPTION = re.compile(r"-(bn|d([0-9.]+(?:e[+-]?\d+)?))")
 _LAYER_FORMAT = "<units><activation>[-d<dropout>][-bn], e.g. 8relu-d0.2-bn"
@@ -562,7 +566,7 @@ def _format_float(x: float) -> str:
 
 def _format(name: str, value) -> str:
     if name == "hidden":
-        return ",".join(_format_layer(layer) for layer in value) or "0"
+        return format_layers(value)
     if name == "features":
         return ",".join(value)
     if isinstance(value, bool):
@@ -570,6 +574,11 @@ def _format(name: str, value) -> str:
     if value is None:
         return "none"
     return _format_float(value) if isinstance(value, float) else str(value)
+
+
+def format_layers(layers: tuple[LayerConfig, ...]) -> str:
+    """Hidden layers as the URL writes them, e.g. "8relu-d0.2-bn,4tanh" ("0" for none)."""
+    return ",".join(_format_layer(layer) for layer in layers) or "0"
 
 
 def _format_layer(layer: LayerConfig) -> str:
@@ -584,8 +593,8 @@ def _parse(name: str, text: str):
     constructor to reject with the usual message."""
     text, kind = text.strip(), _FIELD_TYPE[name]
     try:
-        if kind == "bool" and text.lower() in _TRUE + _FALSE:
-            return text.lower() in _TRUE
+        if kind == "bool" and text.lower() in TRUE_WORDS + FALSE_WORDS:
+            return text.lower() in TRUE_WORDS
         if kind in ("float | None", "int | None") and text.lower() in ("", "none"):
             return None
         if kind in ("int", "int | None"):
@@ -603,7 +612,7 @@ def _layer_kwargs(index: int, token: str) -> dict[str, Any]:
     match = _LAYER.fullmatch(token) if len(token) <= _MAX_LAYER_CHARS else None
     options = _LAYER_OPTION.findall(match.group(3)) if match else []
     if not match or len({opt[0][0] for opt in options}) < len(options):
-        raise ConfigError("hidden", f"layer {index} must read {_LAYER_FORMAT}. Received: {_show(token)}")
+        raise ConfigError("hidden", f"layer {index} must read {_LAYER_FORMAT}. Received: {show_value(token)}")
     kwargs: dict[str, Any] = {"units": int(match.group(1)), "activation": match.group(2)}
     for option, dropout in options:
         if option == "bn":
@@ -613,14 +622,16 @@ def _layer_kwargs(index: int, token: str) -> dict[str, Any]:
     return kwargs
 
 
-def _parse_layers(text: str, notes: list[str] | None) -> tuple[LayerConfig, ...]:
+def parse_layers(text: str, notes: list[str] | None = None) -> tuple[LayerConfig, ...]:
+    """Hidden layers from their URL text (see format_layers). With `notes`, what cannot be used
+    is dropped or clamped and noted; without, it raises ConfigError."""
     text = text.strip().lower()
     if text in ("", "0", "none"):
         return ()
     tokens, bound = text.split(","), BOUNDS["hidden"]
     if len(tokens) > bound.high:
         error = ConfigError("hidden", f"hidden must have {bound.describe()} layers. Received: {len(tokens)} "
-                                      f"layers in layers={_show(text)}")
+                                      f"layers in layers={show_value(text)}")
         if notes is None:
             raise error
         notes.append(f"{error}. Used the first {bound.high}.")
@@ -642,6 +653,13 @@ def _parse_layers(text: str, notes: list[str] | None) -> tuple[LayerConfig, ...]
     return tuple(layers)
 
 
+def url_value(raw):
+    """A URL parameter's value: the last of repeated values (None when the list is empty)."""
+    if isinstance(raw, list | tuple):
+        return raw[-1] if raw else None
+    return raw
+
+
 def _query_values(params, notes: list[str] | None) -> dict[str, dict[str, Any]]:
     """Typed values per section; problems raise (strict) or become notes (lenient)."""
     values: dict[str, dict[str, Any]] = {name: {} for name in SECTIONS}
@@ -652,27 +670,26 @@ def _query_values(params, notes: list[str] | None) -> dict[str, dict[str, Any]]:
         notes.append(message + ". Ignored.")
 
     if not isinstance(params, Mapping):
-        problem("query", f"URL parameters must be a mapping of names to text. Received: {_show(params)}")
+        problem("query", f"URL parameters must be a mapping of names to text. Received: {show_value(params)}")
         return values
     for key, raw in params.items():
         name = QUERY_KEYS.get(key) if isinstance(key, str) else None
         if name is None:
-            label = key if isinstance(key, str) and len(key) <= 40 else _show(key)
-            problem(str(key), f"Unknown URL parameter {_show(key)}; known: {', '.join(QUERY_KEYS)}. "
-                              f"Received: {label}={_show(raw)}")
+            label = key if isinstance(key, str) and len(key) <= 40 else show_value(key)
+            problem(str(key), f"Unknown URL parameter {show_value(key)}; known: {', '.join(QUERY_KEYS)}. "
+                              f"Received: {label}={show_value(raw)}")
             continue
-        if isinstance(raw, list | tuple):
-            raw = raw[-1] if raw else None
+        raw = url_value(raw)
         if not isinstance(raw, str):
-            problem(name, f"URL parameter {key} ({name}) must be text. Received: {key}={_show(raw)}")
+            problem(name, f"URL parameter {key} ({name}) must be text. Received: {key}={show_value(raw)}")
             continue
-        value = _parse_layers(raw, notes) if name == "hidden" else _parse(name, raw)
+        value = parse_layers(raw, notes) if name == "hidden" else _parse(name, raw)
         if name == "features" and notes is not None:  # keep the known names, drop the rest
             kept = tuple(dict.fromkeys(v for v in value if v in FEATURES))
             if kept != value:
                 used = ",".join(kept or DataConfig().features)
                 notes.append(f"features must be distinct names from {', '.join(FEATURES)}. "
-                             f"Received: features={_show(raw)}. Used {used} instead.")
+                             f"Received: features={show_value(raw)}. Used {used} instead.")
             if not kept:
                 continue
             value = kept
@@ -721,7 +738,7 @@ def _from_query(params, notes: list[str] | None) -> Config:
     if asked is not None and data.n_classes is None:
         variable = ", ".join(k for k, info in DATASETS.items() if info.variable_classes)
         notes.append(f"n_classes can be chosen only for {variable}, not for {data.dataset!r}. "
-                     f"Received: n_classes={_show(asked)}. Ignored.")
+                     f"Received: n_classes={show_value(asked)}. Ignored.")
     network = _make(NetworkConfig, values["network"], notes)
     batch_size = values["training"].get("batch_size")
     if isinstance(batch_size, int) and batch_size > data.n_train:  # one note, with the real cap
@@ -731,8 +748,8 @@ def _from_query(params, notes: list[str] | None) -> Config:
     if training.batch_size > data.n_train:  # the default batch size exceeds a tiny training split
         notes.append(f"{_batch_size_error(training.batch_size, data)}. Used batch_size={data.n_train} instead.")
         training = training.replace(batch_size=data.n_train)
-    if training.rule == "perceptron" and _perceptron_problem(data, network):
-        notes.append(f"rule='perceptron' trains a single step unit, so it needs no hidden layers and a two-class "
-                     f"dataset. Received: {_perceptron_problem(data, network)}. Used rule='backprop' instead.")
+    error = _perceptron_error(training, data, network)
+    if error:
+        notes.append(f"{error}. Used rule='backprop' instead.")
         training = training.replace(rule="backprop")
     return Config(data, network, training, _make(ViewConfig, values["view"], notes))

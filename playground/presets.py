@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .compare import MAX_RUNS, vary
-from .config import Config, LayerConfig
+from .config import FALSE_WORDS, TRUE_WORDS, Config, LayerConfig, show_value, url_value
 
 PAGES = ("playground", "compare", "diagnostics")
 # The panels a lesson may point at and ``hide=`` may hide (a lesson writes them with spaces).
@@ -245,14 +245,7 @@ CONTROLS = ("dataset", "n_classes", "noise", "train_share", "n_samples", "seed",
             "initializer", "regularization", "reg_rate", "optimizer", "learning_rate", "momentum", "schedule",
             "batch_size", "clipnorm", "early_stopping", "rule", "play", "step", "reset", "regenerate")
 HIDEABLE = PANELS + SECTIONS + CONTROLS
-_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
 MAX_HIDE_CHARS = 2000
-
-
-def _text(value) -> str | None:
-    if isinstance(value, list | tuple):
-        value = value[-1] if value else None
-    return value if isinstance(value, str) else None
 
 
 @dataclass(frozen=True)
@@ -282,19 +275,19 @@ class PresentationFlags:
             return cls(), notes
         large = False
         if "big" in params:
-            raw = _text(params["big"])
-            text = raw.strip().lower() if raw is not None else None
-            if text in _TRUE:
+            raw = url_value(params["big"])
+            text = raw.strip().lower() if isinstance(raw, str) else None
+            if text in TRUE_WORDS:
                 large = True
-            elif text not in _FALSE:
-                notes.append(f"big must be 1 or 0 (true or false). Received: big={_short(params['big'])}. "
+            elif text not in (*FALSE_WORDS, ""):
+                notes.append(f"big must be 1 or 0 (true or false). Received: big={show_value(params['big'])}. "
                              "Ignored.")
         hidden: set[str] = set()
         if "hide" in params:
-            raw = _text(params["hide"])
-            if raw is None or len(raw) > MAX_HIDE_CHARS:
-                notes.append(f"hide must be a comma-separated list of names. Received: hide={_short(params['hide'])}."
-                             " Ignored.")
+            raw = url_value(params["hide"])
+            if not isinstance(raw, str) or len(raw) > MAX_HIDE_CHARS:
+                notes.append("hide must be a comma-separated list of names. "
+                             f"Received: hide={show_value(params['hide'])}. Ignored.")
                 raw = ""
             unknown = []
             for part in raw.split(","):
@@ -304,14 +297,9 @@ class PresentationFlags:
                 elif name:
                     unknown.append(name)
             if unknown:
-                notes.append(f"Unknown names in hide ignored: {_short(', '.join(unknown))}; known: "
+                notes.append(f"Unknown names in hide ignored: {show_value(', '.join(unknown))}; known: "
                              f"{', '.join(HIDEABLE)}.")
         return cls(large, frozenset(hidden)), notes
-
-
-def _short(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -327,5 +315,5 @@ def lesson_from_query(params: Mapping) -> Lesson | None:
     """The lesson a URL names with ``lesson=<key>``, or None (no such parameter or no such lesson)."""
     if not isinstance(params, Mapping) or "lesson" not in params:
         return None
-    key = _text(params["lesson"])
-    return LESSONS.get(key.strip().lower()) if key is not None else None
+    key = url_value(params["lesson"])
+    return LESSONS.get(key.strip().lower()) if isinstance(key, str) else None
