@@ -17,19 +17,14 @@ def chart(figure, key: str, healthy: str) -> None:
     st.caption(healthy)
 
 
-def train(current: state.Session, epochs: int) -> None:
-    current.running = False
-    current.trainer.advance(epochs=epochs)
-
-
 st.title("Diagnostics")
 refresh, step, ten, _ = st.columns([1, 1, 1, 3], vertical_alignment="bottom")
 refresh.button("Refresh", icon=":material/refresh:", key="diag_refresh", width="stretch",
                help="Redraw with the run's latest state.")
 ready = trainer.status == "ready"
-step.button("Step", icon=":material/skip_next:", key="diag_step", on_click=train, args=(session, 1), width="stretch",
-            disabled=not ready, help="Train one epoch.")
-ten.button("10 epochs", icon=":material/fast_forward:", key="diag_ten", on_click=train, args=(session, 10),
+step.button("Step", icon=":material/skip_next:", key="diag_step", on_click=state.step, args=(session, 1),
+            width="stretch", disabled=not ready, help="Train one epoch.")
+ten.button("10 epochs", icon=":material/fast_forward:", key="diag_ten", on_click=state.step, args=(session, 10),
            width="stretch", disabled=not ready, help="Train ten epochs.")
 
 history = trainer.history

@@ -98,10 +98,11 @@ def pause(current: Session) -> None:
     current.running = False
 
 
-def step(current: Session) -> None:
+def step(current: Session, epochs: int = 1) -> None:
+    """Pause and train `epochs` epochs (the Step buttons)."""
     current.running = False
     with current.lock:
-        current.trainer.advance(epochs=1)
+        current.trainer.advance(epochs=epochs)
 
 
 def reset(current: Session) -> None:
