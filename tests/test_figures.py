@@ -87,6 +87,15 @@ def test_boundary_heatmap_is_the_snapshot_grid_at_the_right_coordinates(binary):
     assert heat.showscale is False
 
 
+def test_boundary_while_drawing_shows_the_output_and_only_the_drawn_points(binary):
+    drawn = [(-1.0, 2.0, 0), (3.5, -0.5, 1)]
+    fig = F.boundary_figure(binary.snapshot(), binary.data, binary.config, drawn=drawn)
+    heat, points = fig.data  # no data points, misclassification rings or legend entries
+    assert heat.type == "heatmap"
+    assert list(points.x) == [-1.0, 3.5] and list(points.y) == [2.0, -0.5]
+    assert list(points.marker.color) == [F.palette.CLASS_COLORS[0], F.palette.CLASS_COLORS[1]]
+
+
 def test_boundary_points_train_and_test(binary):
     snapshot, data = binary.snapshot(), binary.data
     without = F.boundary_figure(snapshot, data, binary.config, show_test=False)

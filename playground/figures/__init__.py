@@ -16,7 +16,7 @@ coordinates as float32, no template. Colours live in `palette`.
 
 from . import palette
 from .activations import activation_figure, depth_figure, softmax_figure
-from .boundary import boundary_figure, classes_from_grid, drawn_points_trace, heatmap_z, predicted_classes
+from .boundary import boundary_figure, classes_from_grid, heatmap_z, predicted_classes
 from .compare import band_figure, compare_loss_figure, spread_boundary_figure, summary_row, titled_boundary
 from .curves import health_figure, loss_figure
 from .diagnostics import activity_figure, distribution_figure, layer_series_figure, signal_figure
@@ -25,8 +25,7 @@ from .replay import replay_figure
 from .walkthrough import step_graph_figure, step_layers_figure
 
 __all__ = ["activation_figure", "activity_figure", "band_figure", "boundary_figure", "classes_from_grid",
-           "compare_loss_figure", "depth_figure", "distribution_figure", "drawn_points_trace", "health_figure",
-           "heatmap_z",
+           "compare_loss_figure", "depth_figure", "distribution_figure", "health_figure", "heatmap_z",
            "kernels_from_flat", "layer_series_figure", "loss_figure", "network_figure", "palette",
            "predicted_classes", "replay_figure", "signal_figure", "softmax_figure", "spread_boundary_figure",
            "step_graph_figure", "step_layers_figure", "summary_row", "titled_boundary"]

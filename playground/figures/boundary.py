@@ -138,7 +138,7 @@ def point_traces(data: RunData, config: Config, show_test: bool) -> list[dict]:
 
 def drawn_points_trace(points: Sequence[tuple[float, float, int]]) -> dict:
     """Points being drawn, (x1, x2, class) in domain coordinates: large, outlined in black, in
-    their class colours; added as the boundary figure's last trace."""
+    their class colours; the boundary figure shows them instead of the data's points."""
     x = [float(point[0]) for point in points]
     y = [float(point[1]) for point in points]
     colors = [palette.CLASS_COLORS[int(point[2])] for point in points]
@@ -208,7 +208,8 @@ def domain_axes(**extra) -> tuple[dict, dict]:
 
 def boundary_figure(snapshot: Snapshot, data: RunData, config: Config, *, show_test: bool | None = None,
                     discretize: bool | None = None, predictions: Mapping[str, np.ndarray] | None = None,
-                    hover_class: bool = True, height: int = 520, as_dict: bool = False) -> go.Figure | dict:
+                    hover_class: bool = True, drawn: Sequence[tuple[float, float, int]] | None = None,
+                    height: int = 520, as_dict: bool = False) -> go.Figure | dict:
     """The network's output over DOMAIN with the data points; trace 0 is the heatmap.
 
     Parameters
@@ -224,17 +225,22 @@ def boundary_figure(snapshot: Snapshot, data: RunData, config: Config, *, show_t
         for exact misclassification marks; without it they are read from the nearest grid cell.
     hover_class : bool
         Multi-class only: send the per-cell class for hover (customdata, +13 kB at 100 x 100).
+    drawn : sequence of (x1, x2, class), optional
+        Points being drawn: shown instead of the data's points (see drawn_points_trace).
     """
     show_test = config.view.show_test if show_test is None else show_test
     discretize = config.view.discretize if discretize is None else discretize
     classification = config.data.task == "classification"
     traces = [heatmap_trace(snapshot, config, discretize and classification, hover_class)]
-    points = point_traces(data, config, show_test)
-    traces += points
-    if classification:
-        X, y, predicted = misclassified(snapshot, data, show_test, predictions)
-        traces.append(misclassified_trace(X, y, predicted, points[0]["marker"]["size"]))
-    traces += legend_traces(show_test, classification)
+    if drawn is not None:
+        traces.append(drawn_points_trace(drawn))
+    else:
+        points = point_traces(data, config, show_test)
+        traces += points
+        if classification:
+            X, y, predicted = misclassified(snapshot, data, show_test, predictions)
+            traces.append(misclassified_trace(X, y, predicted, points[0]["marker"]["size"]))
+        traces += legend_traces(show_test, classification)
     xaxis, yaxis = domain_axes()
     layout = palette.base_layout(
         height, "boundary", xaxis=xaxis, yaxis=yaxis,

@@ -128,13 +128,14 @@ def draw(session: state.Session) -> None:
     _status(session)
     left, right = st.columns([3, 2])
     with left:
-        boundary = figures.boundary_figure(snapshot, trainer.data, config, predictions=predictions(trainer),
-                                           height=540, as_dict=True)
         if own_data.drawing():  # the output, and the points being drawn instead of the dataset's
-            boundary["data"] = [boundary["data"][0], figures.drawn_points_trace(session.drawn)]
+            boundary = figures.boundary_figure(snapshot, trainer.data, config, drawn=session.drawn, height=540,
+                                               as_dict=True)
             live_chart(boundary, key="boundary", height=540, on_click=lambda event: own_data.on_click(session, event))
             st.caption(own_data.drawing_caption(session))
         else:
+            boundary = figures.boundary_figure(snapshot, trainer.data, config, predictions=predictions(trainer),
+                                               height=540, as_dict=True)
             live_chart(boundary, key="boundary", height=540)
     with right:
         live_chart(_encoded(session, "network", SIDE_CHARTS_EVERY, lambda: _network(session, snapshot)),
