@@ -98,38 +98,14 @@ class StepTrace:
         return [self.X.shape[1], *(layer.outputs.shape[1] for layer in self.dense)]
 
 
-# Per-layer attributes that only hold the last pass's arrays (each pass sets them again) and the
-# preallocated buffers: left out of the copy, which would otherwise copy every buffer the model
-# keeps for its batch sizes (hundreds of MB for a wide network that has drawn its grids).
-_TRANSIENT = ("inputs", "outputs", "z", "a", "grad_output", "grad_z", "mask", "_x_hat", "_inv_std", "_current",
-              "_rows_T")
-
-
 def copy_model(model: Sequential) -> Sequential:
     """An independent copy of a built model: weights, optimizer slots and step count, random streams.
 
-    `copy.deepcopy` (whose copy binds its layers to its own flat buffers, see
-    `Sequential.__setstate__`), except that the last pass's arrays and the layers' buffers are
-    not copied (see _TRANSIENT): the copy allocates its own on its first pass.
+    `copy.deepcopy`: the copy binds its layers to its own flat buffers (see
+    `Sequential.__setstate__`) and leaves out the layers' last-pass arrays and buffers (see
+    `Layer.__getstate__`), allocating its own on its first pass.
     """
-    memo: dict[int, object] = {}
-    for layer in model.layers:
-        state = vars(layer)
-        for name in _TRANSIENT:
-            if state.get(name) is not None:
-                memo[id(state[name])] = None
-        for name in ("_buffers", "params", "grads"):
-            if isinstance(state.get(name), dict):
-                memo[id(state[name])] = {}
-    clone = copy.deepcopy(model, memo)
-    for target in clone.layers:
-        state = vars(target)
-        for name in _TRANSIENT:
-            if name in state:
-                state[name] = None
-        if "_batch" in state:
-            state["_batch"] = -1  # no current buffers
-    return clone
+    return copy.deepcopy(model)
 
 
 def _copy(array) -> np.ndarray | None:

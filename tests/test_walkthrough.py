@@ -170,6 +170,7 @@ def test_copy_model_binds_the_copy_to_its_own_flat_buffers():
     model.predict(np.zeros((5000, 2)))  # large buffers the copy should not carry
     clone = copy_model(model)
     assert all(not getattr(layer, "_buffers", {}) for layer in clone.layers)
+    assert all(getattr(layer, name) is None for layer in clone.layers for name in layer._last_pass)
     for source, layer in zip(model.layers, clone.layers, strict=True):
         for key in layer.params:
             assert np.shares_memory(layer.params[key], clone.flat_params)

@@ -65,10 +65,15 @@ class Layer:
     def backward(self, dY: np.ndarray) -> np.ndarray | None:
         raise NotImplementedError
 
+    # What only the last pass holds (each pass sets it again), left out of a copy or pickle.
+    _last_pass = ("inputs", "outputs", "grad_output")
+
     def __getstate__(self) -> dict:
-        """Pickled or copied without the preallocated buffers (a copy would cut their views
-        apart); the copy allocates its own on its first pass."""
+        """Pickled or copied without the last pass's arrays and the preallocated buffers (a copy
+        would cut their views apart and could carry hundreds of MB for a wide network that has
+        drawn its grids); the copy allocates its own on its first pass."""
         state = {**self.__dict__, "_buffers": {}}
+        state.update(dict.fromkeys(self._last_pass))
         if "_current" in state:
             state["_batch"], state["_current"] = -1, None
         return state
@@ -165,6 +170,7 @@ class Dense(Layer):
     """
 
     kind = "dense"
+    _last_pass = (*Layer._last_pass, "z", "a", "grad_z", "_rows_T")
 
     def __init__(self, units: int, activation=None, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, use_bias: bool = True,
@@ -297,6 +303,7 @@ class Activation(Layer):
     """Applies an activation function on its own (e.g. after BatchNorm); no parameters."""
 
     kind = "activation"
+    _last_pass = (*Layer._last_pass, "z", "a")
 
     def __init__(self, activation, name: str | None = None):
         super().__init__(name)
@@ -325,6 +332,7 @@ class Dropout(Layer):
     """
 
     kind = "dropout"
+    _last_pass = (*Layer._last_pass, "mask")
 
     def __init__(self, rate: float, seed: int | None = None, name: str | None = None):
         super().__init__(name)
@@ -362,6 +370,7 @@ class BatchNorm(Layer):
     """
 
     kind = "batch_norm"
+    _last_pass = (*Layer._last_pass, "_x_hat", "_inv_std")
 
     def __init__(self, momentum: float = 0.99, epsilon: float = 1e-3, name: str | None = None):
         super().__init__(name)
