@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -218,7 +218,6 @@ class SeedSpread:
     """
 
     seeds: tuple[int, ...]
-    vary: str
     statuses: tuple[str, ...]
     epochs: np.ndarray
     train_loss: Band
@@ -256,12 +255,15 @@ def _curve(values: list[float], length: int) -> np.ndarray:
 
 
 def seed_spread(config: Config, seeds: int | Sequence[int] = 5, epochs: int = 100, vary: str = "init",
-                grid: int | None = None) -> SeedSpread:
+                grid: int | None = None,
+                on_seed: Callable[[int, tuple[int, ...]], None] | None = None) -> SeedSpread:
     """Train `config` from several seeds for `epochs` epochs and summarise the spread.
 
     seeds: a count (the config's seed and the next ones) or the seeds themselves. vary: "init"
     (default: the same points, different initial weights and batch order) or "all" (the points
     change with the seed too). grid: the boundary's resolution (default: the config's view.grid).
+    on_seed: called as on_seed(done, seeds) before the first seed trains (done=0) and after each
+    seed is trained (done=1, 2, ...), e.g. to show progress.
     """
     if isinstance(seeds, int):
         if seeds < 1:
@@ -270,9 +272,15 @@ def seed_spread(config: Config, seeds: int | Sequence[int] = 5, epochs: int = 10
         seeds = [(config.data.seed + i) % top for i in range(seeds)]
     seeds = tuple(int(s) for s in seeds)
     size = config.view.grid if grid is None else int(grid)
-    trainers = [seed_trainer(config, seed, vary) for seed in seeds]
-    for trainer in trainers:
+    trainers = []
+    for seed in seeds:
+        if on_seed is not None:
+            on_seed(len(trainers), seeds)
+        trainer = seed_trainer(config, seed, vary)
         trainer.advance(epochs=epochs)
+        trainers.append(trainer)
+    if on_seed is not None:
+        on_seed(len(trainers), seeds)
     longest = max(trainers, key=lambda t: len(t.history.epochs))
     length = len(longest.history.epochs)
     bands = {name: Band.of(np.array([_curve(getattr(t.history, name), length) for t in trainers]))
@@ -289,7 +297,7 @@ def seed_spread(config: Config, seeds: int | Sequence[int] = 5, epochs: int = 10
         values = outputs[:, np.arange(outputs.shape[1]), outputs.mean(axis=0).argmax(axis=1)]
     else:
         values = outputs[:, :, 0]
-    return SeedSpread(seeds, vary, tuple(t.status for t in trainers), np.array(longest.history.epochs), **bands,
+    return SeedSpread(seeds, tuple(t.status for t in trainers), np.array(longest.history.epochs), **bands,
                       grid_mean=values.mean(axis=0).reshape(size, size),
                       grid_std=values.std(axis=0).reshape(size, size),
                       class_share=class_share, agreement=agreement)

@@ -6,6 +6,7 @@ import pytest
 
 from playground.compare import Band, Comparison, default_labels, seed_spread, seed_trainer, vary
 from playground.config import Config, ConfigError, LayerConfig
+from playground.training import Trainer
 
 BASE = Config().replace(dataset="xor", n_samples=100, seed=3, hidden=(LayerConfig(4, "tanh"),), grid=50)
 
@@ -182,6 +183,31 @@ def test_seed_spread_for_multiclass_and_regression():
     assert spread.class_share is None and spread.agreement is None and spread.grid_mean.shape == (50, 50)
     with pytest.raises(ValueError, match="seeds"):
         seed_spread(plane, seeds=0)
+
+
+@pytest.mark.parametrize("dataset", ["xor", "blobs"])
+def test_seed_spread_reports_progress_after_each_seed_without_changing_the_spread(dataset, monkeypatch):
+    config = Config().replace(dataset=dataset, n_samples=100, grid=50, hidden=(LayerConfig(4, "tanh"),))
+    whole = seed_spread(config, seeds=3, epochs=4)
+    log = []
+    advance = Trainer.advance
+
+    def logged_advance(self, *args, **kwargs):
+        log.append(("trained", self.model.seed))
+        return advance(self, *args, **kwargs)
+
+    monkeypatch.setattr(Trainer, "advance", logged_advance)
+    shown = seed_spread(config, seeds=3, epochs=4, on_seed=lambda done, seeds: log.append((done, seeds)))
+    seeds = whole.seeds
+    assert seeds == (0, 1, 2)
+    assert log == [(0, seeds), ("trained", 0), (1, seeds), ("trained", 1), (2, seeds), ("trained", 2), (3, seeds)]
+    assert shown.seeds == whole.seeds and shown.statuses == whole.statuses
+    np.testing.assert_array_equal(shown.epochs, whole.epochs)
+    for name in ("train_loss", "test_loss", "train_metric", "test_metric"):
+        for part in ("mean", "std", "low", "high"):
+            np.testing.assert_array_equal(getattr(getattr(shown, name), part), getattr(getattr(whole, name), part))
+    for name in ("grid_mean", "grid_std", "class_share", "agreement"):
+        np.testing.assert_array_equal(getattr(shown, name), getattr(whole, name))
 
 
 def test_a_band_skips_the_epochs_a_stopped_seed_did_not_reach():

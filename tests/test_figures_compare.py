@@ -23,10 +23,8 @@ from playground.figures.compare import (
     disagreement_levels,
     layers_text,
     majority_levels,
-    merge_spreads,
     short,
     spread_boundary_figure,
-    spread_seeds,
     summary_row,
     titled_boundary,
 )
@@ -45,7 +43,7 @@ def spread_of(class_share=None, grid_mean=None, grid_std=None, curves=((1.0, 0.5
     size = (np.asarray(class_share).shape[1] if class_share is not None else np.asarray(grid_mean).shape[0])
     loss = band(curves)
     zeros = np.zeros((size, size))
-    return SeedSpread(seeds=tuple(range(len(curves))), vary="init", statuses=("ready",) * len(curves),
+    return SeedSpread(seeds=tuple(range(len(curves))), statuses=("ready",) * len(curves),
                       epochs=np.arange(len(curves[0])), train_loss=loss, test_loss=loss, train_metric=loss,
                       test_metric=loss, grid_mean=zeros if grid_mean is None else np.asarray(grid_mean),
                       grid_std=zeros if grid_std is None else np.asarray(grid_std),
@@ -231,21 +229,3 @@ def test_band_figure_keeps_an_accuracy_band_within_0_and_1_and_a_log_loss_band_p
     assert skewed.train_loss.mean[0] - skewed.train_loss.std[0] < 0
     loss = band_figure(skewed, log_scale=True, as_dict=True)["data"]
     np.testing.assert_allclose(loss[1]["y"], np.float32([0.1, 0.1]))  # where mean - std <= 0: the minimum
-
-
-@pytest.mark.parametrize("dataset", ["xor", "blobs"])
-def test_merged_single_seed_spreads_equal_the_spread_over_all_seeds(dataset):
-    config = Config().replace(dataset=dataset, n_samples=100, grid=50, hidden=(LayerConfig(4, "tanh"),))
-    seeds = spread_seeds(config, 3)
-    merged = merge_spreads([seed_spread(config, seeds=[seed], epochs=4) for seed in seeds])
-    whole = seed_spread(config, seeds=3, epochs=4)
-    assert merged.seeds == whole.seeds and merged.statuses == whole.statuses
-    np.testing.assert_array_equal(merged.epochs, whole.epochs)
-    for name in ("train_loss", "test_loss", "train_metric", "test_metric"):
-        for part in ("mean", "std", "low", "high"):
-            np.testing.assert_allclose(getattr(getattr(merged, name), part), getattr(getattr(whole, name), part))
-    np.testing.assert_allclose(merged.class_share, whole.class_share)
-    np.testing.assert_array_equal(merged.agreement, whole.agreement)
-    if dataset == "xor":  # for multi-class data the merged grid_mean is each seed's own winner
-        np.testing.assert_allclose(merged.grid_mean, whole.grid_mean)
-        np.testing.assert_allclose(merged.grid_std, whole.grid_std)

@@ -6,7 +6,6 @@
     lockstep_caption(runs) / describe(config)        what the runs share; a run's settings in one line
     spread_boundary_figure(spread, data, config)     the boundary over seeds: majority and disagreement
     band_figure(spread)                              mean curve with a band (mean +- std or min-max)
-    merge_spreads(parts)                             single-seed spreads (one per progress step) as one
 
 Runs are named A-D and drawn in RUN_COLORS (four Okabe-Ito colours that stay apart under colour
 blindness). Like the other figures, grids travel as uint8 with x0/dx axes.
@@ -20,7 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..compare import Band, CompareRun, SeedSpread
-from ..config import BOUNDS, Config, LayerConfig
+from ..config import Config, LayerConfig
 from ..datasets import DOMAIN
 from ..training import RunData, RunHistory, Snapshot, to_levels
 from . import palette
@@ -244,34 +243,6 @@ def band_end(band: Band) -> dict[str, float]:
 def agreed_share(spread: SeedSpread) -> float | None:
     """The share of the domain where every seed predicts the same class (None for regression)."""
     return None if spread.agreement is None else float(np.mean(spread.agreement == 1.0))
-
-
-def spread_seeds(config: Config, count: int = 5) -> list[int]:
-    """The seeds `seed_spread(config, seeds=count)` uses: the config's seed and the next ones."""
-    top = int(BOUNDS["seed"].high) + 1
-    return [(config.data.seed + i) % top for i in range(count)]
-
-
-def merge_spreads(parts: list[SeedSpread]) -> SeedSpread:
-    """One SeedSpread from single-seed spreads of the same config, equal to `seed_spread` over all
-    their seeds (for multi-class data, grid_mean and grid_std are over each seed's own winning class)."""
-    length = max(len(part.epochs) for part in parts)
-
-    def band(name: str) -> Band:
-        curves = np.full((len(parts), length), np.nan)
-        for row, part in zip(curves, parts, strict=True):
-            values = getattr(part, name).mean
-            row[:len(values)] = values
-        return Band.of(curves)
-
-    class_share = None if parts[0].class_share is None else np.mean([p.class_share for p in parts], axis=0)
-    values = np.array([part.grid_mean for part in parts])
-    return SeedSpread(tuple(s for part in parts for s in part.seeds), parts[0].vary,
-                      tuple(s for part in parts for s in part.statuses),
-                      max(parts, key=lambda part: len(part.epochs)).epochs,
-                      *(band(name) for name in ("train_loss", "test_loss", "train_metric", "test_metric")),
-                      grid_mean=values.mean(axis=0), grid_std=values.std(axis=0), class_share=class_share,
-                      agreement=None if class_share is None else class_share.max(axis=0))
 
 
 # ---------------------------------------------------------------------------------------------

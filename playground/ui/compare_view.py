@@ -28,11 +28,9 @@ from playground.figures.compare import (
     describe,
     layers_text,
     lockstep_caption,
-    merge_spreads,
     run_color,
     run_letter,
     short,
-    spread_seeds,
 )
 from playground.ui import state
 from playground.ui.controls import LEARNING_RATES, REG_RATES
@@ -389,12 +387,12 @@ def run_spread(current: CompareState, epochs: int) -> None:
     """Train run A's config from SPREAD_SEEDS seeds, one seed at a time under a progress bar."""
     current.running = False
     config = current.runs[0].config
-    seeds = spread_seeds(config, SPREAD_SEEDS)
-    bar = st.progress(0.0, text=f"Training seed {seeds[0]} (1 of {len(seeds)}) …")
-    parts = []
-    for done, seed in enumerate(seeds, 1):
-        parts.append(seed_spread(config, seeds=[seed], epochs=epochs))
+    bar = st.progress(0.0)
+
+    def progress(done: int, seeds: tuple[int, ...]) -> None:
         if done < len(seeds):
             bar.progress(done / len(seeds), text=f"Training seed {seeds[done]} ({done + 1} of {len(seeds)}) …")
+
+    spread = seed_spread(config, seeds=SPREAD_SEEDS, epochs=epochs, on_seed=progress)
     bar.empty()
-    current.spread = (config, epochs, merge_spreads(parts))
+    current.spread = (config, epochs, spread)
