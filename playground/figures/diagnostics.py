@@ -182,31 +182,18 @@ def _marker_sizes(values: list[float | None], few: int = 30) -> list[int]:
             for i in range(len(values))]
 
 
-def _last_raw(snapshots, metric: str, traces: list[dict]) -> list[float | None]:
-    """The unfiltered last value of each trace of a gradient-norm chart (layers, then the output)."""
-    if metric != "gradient_norm" or not snapshots:
-        return [None] * len(traces)
-    last = snapshots[-1]
-    return [layer.kernel_gradient_norm for layer in last.layers] + [last.output_gradient_norm]
+_LAYER_VALUE = {  # metric -> its value from a hidden layer's LayerStats (None where undefined)
+    "dead": lambda layer: 100.0 * layer.dead_share,
+    "saturation": lambda layer: None if layer.saturation is None else 100.0 * layer.saturation,
+    "gradient_norm": lambda layer: layer.kernel_gradient_norm,
+    "update_ratio": lambda layer: layer.update_ratio,
+}
 
 
 def series_values(snapshots, metric: str, index: int) -> list[float | None]:
-    """Hidden layer `index`'s `metric` at every snapshot (None where it is undefined)."""
-    values = []
-    for snapshot in snapshots:
-        layer = snapshot.layers[index]
-        if metric == "dead":
-            value = 100.0 * layer.dead_share
-        elif metric == "saturation":
-            value = None if layer.saturation is None else 100.0 * layer.saturation
-        elif metric == "gradient_norm":
-            value = layer.kernel_gradient_norm
-        elif metric == "update_ratio":
-            value = layer.update_ratio
-        else:
-            raise ValueError(f"metric must be one of {', '.join(SERIES)}. Received: metric={metric!r}")
-        values.append(_finite(value, positive=SERIES[metric][1]))
-    return values
+    """Hidden layer `index`'s `metric` (a key of SERIES) at every snapshot (None where it is undefined)."""
+    value_of, positive = _LAYER_VALUE[metric], SERIES[metric][1]
+    return [_finite(value_of(snapshot.layers[index]), positive=positive) for snapshot in snapshots]
 
 
 def layer_series_figure(snapshots, metric: str, height: int = 260, as_dict: bool = False) -> go.Figure | dict:
@@ -258,8 +245,10 @@ def layer_series_figure(snapshots, metric: str, height: int = 260, as_dict: bool
             annotations.append(_note(f"lines below {UPDATE_RATIO_FLOOR:.0f} run off the chart"))
         yaxis.update(range=[low, high])
     if log and traces:
-        zero = [trace["name"] for trace, raw in zip(traces, _last_raw(snapshots, metric, traces), strict=True)
-                if raw == 0]
+        # Only the gradient norm is on a log axis: its raw last values, hidden layers then output.
+        last = snapshots[-1]
+        raw = [layer.kernel_gradient_norm for layer in last.layers] + [last.output_gradient_norm]
+        zero = [trace["name"] for trace, value in zip(traces, raw, strict=True) if value == 0]
         if zero:
             annotations.append(_note(f"exactly 0 now (a log axis cannot show 0): {', '.join(zero)}"))
     if not _layer_count(snapshots):
