@@ -38,7 +38,7 @@ LARGE_FONT_PX = 22   # the root font size in presentation mode (Streamlit's defa
 _SIDEBAR_EXPANDERS = {"data_controls": "cfg_dataset", "network_controls": "cfg_initializer",
                       "training_controls": "cfg_optimizer", "view_controls": "cfg_grid"}
 _CONTROL_KEYS = {  # hide= control name -> widget keys (the sidebar's keys are cfg_<name> unless listed)
-    "train_share": ("cfg_train_percent",), "reg_rate": ("cfg_reg_rate",),
+    "train_share": ("cfg_train_percent",),
     "regularization": ("cfg_regularization", "cfg_reg_rate"), "momentum": ("cfg_momentum", "cfg_nesterov"),
     "schedule": ("cfg_schedule", "cfg_decay_steps", "cfg_decay_rate"), "clipnorm": ("cfg_clip", "cfg_clipnorm"),
     "early_stopping": ("cfg_early_stopping", "cfg_patience"), "play": ("play", "pause"), "step": ("step",),
