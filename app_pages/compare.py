@@ -1,4 +1,4 @@
-"""Compare: two to four runs side by side, trained in lockstep on exactly the same data."""
+"""Compare: one to four runs side by side, trained in lockstep on exactly the same data."""
 
 import streamlit as st
 

@@ -1,4 +1,4 @@
-"""Side-by-side runs: 2-4 Trainers advanced in lockstep, "vary one thing", and the spread over seeds.
+"""Side-by-side runs: 1-4 Trainers advanced in lockstep, "vary one thing", and the spread over seeds.
 
     base = Config().replace(dataset="xor", hidden=())
     comparison = Comparison([base, vary(base, layers="4tanh")], labels=["no hidden layer", "4 tanh units"])
@@ -31,7 +31,7 @@ import numpy as np
 from .config import BOUNDS, Config, LayerConfig
 from .training import Trainer, grid_points
 
-MIN_RUNS, MAX_RUNS = 2, 4
+MIN_RUNS, MAX_RUNS = 1, 4
 _LAYER_FIELDS = tuple(f.name for f in fields(LayerConfig))  # units, activation, dropout, batch_norm
 
 
@@ -109,7 +109,7 @@ class CompareRun:
 
 
 class Comparison:
-    """2-4 runs on the same data, advanced by the same number of epochs (see the module docstring).
+    """1-4 runs on the same data, advanced by the same number of epochs (see the module docstring).
 
     A run that diverges or stops early stays at its last epoch (its status says why); the others
     go on. ``epoch`` is the number of epochs every ready run has completed.

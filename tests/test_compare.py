@@ -116,15 +116,17 @@ def test_a_diverging_run_stops_while_the_others_go_on():
     assert comparison.running
 
 
-def test_a_comparison_needs_the_same_data_and_two_to_four_runs():
+def test_a_comparison_needs_the_same_data_and_one_to_four_runs():
     with pytest.raises(ValueError, match="same data.*noise"):
         Comparison([BASE, vary(BASE, noise=0.1)])
     with pytest.raises(ValueError, match="seed"):
         Comparison([BASE, vary(BASE, seed=4)])
     Comparison([BASE, vary(BASE, features=("x1sq", "x2sq"))])  # features belong to the network
-    for count in (1, 5):
-        with pytest.raises(ValueError, match="2 to 4"):
+    for count in (0, 5):
+        with pytest.raises(ValueError, match="1 to 4"):
             Comparison([BASE] * count)
+    (alone,) = Comparison([BASE], ["A"]).runs  # one run: the start of a comparison
+    assert alone.label == "A" and alone.config == BASE
     with pytest.raises(ValueError, match="one label per run"):
         Comparison([BASE, BASE], labels=["only one"])
 

@@ -227,6 +227,9 @@ def test_a_hand_over_on_different_data_is_refused_with_a_message():
     base = Config().replace(n_samples=100, grid=50)
     at = open_compare(compare_configs=((base, base.replace(noise=0.3)), ("a", "b")))
     assert len(runs(at)) == 1 and at.error and "could not be compared" in at.error[0].value
+    empty = open_compare(compare_configs=((), None))
+    assert len(runs(empty)) == 1 and empty.error and "could not be compared" in empty.error[0].value
+    assert "1 to 4" in empty.error[0].value
 
 
 def test_a_changed_playground_run_can_become_the_new_run_a():

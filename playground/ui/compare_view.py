@@ -64,15 +64,6 @@ class CompareState:
         return self.comparison.runs
 
 
-def build(configs: list[Config], labels: list[str]) -> Comparison:
-    """A Comparison of 1-4 runs (a Comparison needs two: run A alone is one of two equal runs)."""
-    if len(configs) == 1:
-        comparison = Comparison([configs[0]] * 2, [labels[0]] * 2)
-        del comparison.runs[1:]
-        return comparison
-    return Comparison(configs, labels)
-
-
 def _auto_label(base: Config, config: Config) -> str:
     """What a run changes from run A, e.g. 'lr=0.1' ('copy of A' when nothing)."""
     label = default_labels([base, config])[1]
@@ -87,7 +78,7 @@ def _forget_form() -> None:
 
 def _replace(current: CompareState, configs: list[Config], labels: list[str], message: str = "") -> None:
     """Rebuild the comparison from `configs` (every run back to epoch 0) and stop it."""
-    current.comparison = build(configs, labels)
+    current.comparison = Comparison(configs, labels)
     current.running = False
     current.message = ("info", message) if message else None
     _forget_form()
@@ -100,13 +91,13 @@ def compare_session() -> CompareState:
     if handed is not None:
         configs, labels = handed
         configs = list(configs)[:MAX_RUNS]
-        labels = list(labels)[:len(configs)] if labels else default_labels(configs)
+        labels = list(labels)[:len(configs)] if labels else None  # None: Comparison's default labels
         try:
-            comparison = build(configs, labels)
+            comparison = Comparison(configs, labels)
         except ValueError as error:
             if current is None:
                 current = st.session_state[SESSION_KEY] = CompareState(
-                    build([state.session().config], [PLAYGROUND_LABEL]), state.session().config)
+                    Comparison([state.session().config], [PLAYGROUND_LABEL]), state.session().config)
             current.message = ("error", f"The lesson's runs could not be compared: {error}")
             return current
         current = st.session_state[SESSION_KEY] = CompareState(comparison, None)
@@ -114,7 +105,7 @@ def compare_session() -> CompareState:
         st.session_state.pop(EDIT_KEY, None)
     if current is None:
         config = state.session().config
-        current = st.session_state[SESSION_KEY] = CompareState(build([config], [PLAYGROUND_LABEL]), config)
+        current = st.session_state[SESSION_KEY] = CompareState(Comparison([config], [PLAYGROUND_LABEL]), config)
     return current
 
 
