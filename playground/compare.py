@@ -28,7 +28,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .config import BOUNDS, Config, LayerConfig
+from .config import BOUNDS, Config, LayerConfig, parse_layers
 from .training import Trainer, grid_points
 
 MIN_RUNS, MAX_RUNS = 1, 4
@@ -51,8 +51,7 @@ def vary(base: Config, **changes) -> Config:
     """
     layer_changes = {name: changes.pop(name) for name in _LAYER_FIELDS if name in changes}
     if "layers" in changes:
-        text = changes.pop("layers")
-        changes["hidden"] = Config.from_query({"layers": text}).network.hidden
+        changes["hidden"] = parse_layers(changes.pop("layers"))
     hidden = changes.get("hidden", base.network.hidden)
     if layer_changes:
         changes["hidden"] = tuple(layer.replace(**layer_changes) for layer in hidden)

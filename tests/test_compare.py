@@ -47,6 +47,15 @@ def test_vary_changes_one_thing_and_has_layer_shorthands():
         vary(BASE, speed=3)
 
 
+@pytest.mark.parametrize("text", ["16bogus", "8relu-d2", "0relu", "8relu-bn-bn", "x", ",".join(["2relu"] * 9)])
+def test_vary_refuses_a_bad_layer_spec_with_the_urls_message(text):
+    with pytest.raises(ConfigError) as varied:
+        vary(BASE, layers=text)
+    with pytest.raises(ConfigError) as linked:
+        Config.from_query({"layers": text})
+    assert str(varied.value) == str(linked.value) and varied.value.field == linked.value.field
+
+
 def test_default_labels_name_what_differs_from_the_first_run():
     labels = default_labels([BASE, vary(BASE, optimizer="sgd", momentum=0.9), BASE])
     assert labels == ["run 1", "momentum=0.9, opt=sgd", "run 3"]

@@ -21,7 +21,6 @@ from playground.figures.compare import (
     compare_loss_figure,
     describe,
     disagreement_levels,
-    layers_text,
     majority_levels,
     short,
     spread_boundary_figure,
@@ -87,10 +86,13 @@ def test_compare_loss_figure_draws_each_run_in_its_colour_train_solid_test_dashe
 # Text
 
 
-def test_layers_text_is_the_url_form_and_describe_names_the_usual_settings():
+def test_describe_names_the_usual_settings_with_the_layers_in_the_url_form():
     hidden = (LayerConfig(8, "relu", 0.2), LayerConfig(4, "tanh", batch_norm=True))
-    assert layers_text(hidden) == "8relu-d0.2,4tanh-bn" and layers_text(()) == "0"
-    assert layers_text(hidden) == SMALL.replace(hidden=hidden).to_query()["layers"]
+    assert "· layers 8relu-d0.2,4tanh-bn ·" in describe(SMALL.replace(hidden=hidden))
+    assert "· layers 0 ·" in describe(SMALL.replace(hidden=()))
+    exact = SMALL.replace(hidden=(LayerConfig(8, "relu", 0.1234567),))
+    assert f"· layers {exact.to_query()['layers']} ·" in describe(exact)  # the URL form, dropout not rounded
+    assert "· layers 8relu-d0.1234567 ·" in describe(exact)
     config = SMALL.replace(optimizer="sgd", learning_rate=0.1, regularization="l2", initializer="he_normal")
     assert describe(config) == "sgd · lr 0.1 · layers 4tanh,2relu · batch 10 · l2 0.001 · he_normal"
 

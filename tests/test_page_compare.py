@@ -182,6 +182,16 @@ def test_an_invalid_layer_spec_is_refused_and_the_run_kept():
     assert at.error and "Run B keeps its settings" in at.error[0].value
 
 
+def test_the_layers_field_shows_the_exact_dropout_and_editing_it_keeps_it():
+    base = Config().replace(dataset="xor", n_samples=100, grid=50, hidden=(LayerConfig(4, "tanh", 0.1234567),))
+    at = open_compare(compare_configs=((base, vary(base, optimizer="sgd")), ("a", "b")))
+    field = at.text_input(key="compare_form_layers_1")
+    assert field.value == "4tanh-d0.1234567"
+    field.set_value(field.value + ",8relu")
+    click(at, "compare_form_apply_1")
+    assert runs(at)[1].config.network.hidden == (LayerConfig(4, "tanh", 0.1234567), LayerConfig(8, "relu"))
+
+
 def test_play_trains_inside_the_page_run_and_pause_stops():
     at = open_compare()
     add_run(at, learning_rate=0.1)

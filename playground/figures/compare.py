@@ -19,7 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..compare import Band, CompareRun, SeedSpread
-from ..config import Config, LayerConfig
+from ..config import Config, format_layers
 from ..datasets import DOMAIN
 from ..training import RunData, RunHistory, Snapshot, to_levels
 from . import palette
@@ -104,18 +104,10 @@ def compare_loss_figure(histories: Sequence[RunHistory], labels: Sequence[str], 
 # Text
 
 
-def layers_text(hidden: tuple[LayerConfig, ...]) -> str:
-    """Hidden layers in the URL form, e.g. '8relu-d0.2,4tanh-bn' ('0' for none)."""
-    def one(layer: LayerConfig) -> str:
-        return (f"{layer.units}{layer.activation}" + (f"-d{layer.dropout:g}" if layer.dropout else "")
-                + ("-bn" if layer.batch_norm else ""))
-    return ",".join(one(layer) for layer in hidden) or "0"
-
-
 def describe(config: Config) -> str:
     """The settings a run is usually varied in, in one line."""
     training, network = config.training, config.network
-    parts = [training.optimizer, f"lr {training.learning_rate:g}", f"layers {layers_text(network.hidden)}",
+    parts = [training.optimizer, f"lr {training.learning_rate:g}", f"layers {format_layers(network.hidden)}",
              f"batch {training.batch_size}"]
     if network.regularization != "none":
         parts.append(f"{network.regularization} {network.effective_reg_rate:g}")

@@ -23,10 +23,9 @@ import streamlit as st
 
 from playground import figures
 from playground.compare import MAX_RUNS, Comparison, SeedSpread, default_labels, seed_spread, vary
-from playground.config import BOUNDS, DEFAULT_REG_RATE, Config, ConfigError
+from playground.config import BOUNDS, DEFAULT_REG_RATE, Config, ConfigError, format_layers
 from playground.figures.compare import (
     describe,
-    layers_text,
     lockstep_caption,
     run_color,
     run_letter,
@@ -176,7 +175,7 @@ def _changes(config: Config, index: int) -> dict:
         ("regularization", network.regularization)) if get(name) != now}
     if float(get("reg_rate")) != (network.reg_rate or DEFAULT_REG_RATE):
         changes["reg_rate"] = float(get("reg_rate"))
-    if get("layers").strip() != layers_text(network.hidden):
+    if get("layers").strip() != format_layers(network.hidden):
         changes["layers"] = get("layers").strip()
     if get("activation") != KEEP:
         changes["activation"] = get("activation")
@@ -223,7 +222,7 @@ def run_form(current: CompareState, index: int) -> None:
         row[3].selectbox("Initializer", BOUNDS["initializer"], index=BOUNDS["initializer"].index(network.initializer),
                          key=key("initializer"))
         row = st.columns(4)
-        row[0].text_input("Hidden layers", layers_text(network.hidden), key=key("layers"),
+        row[0].text_input("Hidden layers", format_layers(network.hidden), key=key("layers"),
                           help="Units and activation per layer, e.g. 16relu,8relu; -d0.2 adds dropout, -bn batch "
                                "norm; 0 for no hidden layer.")
         row[1].selectbox("Activation (all layers)", (KEEP, *BOUNDS["activation"]), key=key("activation"))
