@@ -85,8 +85,8 @@ with st.expander("Download the runs"):
                  "history": (history_col, "History CSV", ":material/table:",
                              lambda run=run: export.history_csv(run.history))}
         for kind, (column, label, icon, make) in files.items():
-            column.download_button(
-                label, b"" if current.running else make(),
+            column.download_button(  # `make` runs on click; a disabled button registers nothing
+                label, make,
                 export.file_name(kind, run.config).replace("playground-", f"playground-compare-{letter}-", 1),
                 export.MIME_TYPES[kind], key=f"compare_download_{kind}_{index}", icon=icon, on_click="ignore",
                 disabled=current.running, width="stretch")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from apptest_helpers import APP, click, run
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -276,30 +277,50 @@ def test_seed_spread_trains_run_a_over_five_seeds_and_draws_the_band():
 
 
 @pytest.fixture
-def downloads(monkeypatch) -> dict[str, bytes]:
-    """Every file handed to the media file storage during the test, by file name."""
-    files: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
+def downloads(monkeypatch) -> dict[str, dict]:
+    """What the download buttons hand to the media file manager during the test, by file name:
+    "stored" the bytes built during a page run, "deferred" the callables that build them on click."""
+    files: dict[str, dict] = {"stored": {}, "deferred": {}}
+    load, add_deferred = MemoryMediaFileStorage.load_and_get_id, MediaFileManager.add_deferred
 
     def record(self, path_or_data, mimetype, kind, filename=None):
         if filename is not None:
-            files[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
+            files["stored"][filename] = path_or_data
+        return load(self, path_or_data, mimetype, kind, filename)
+
+    def record_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        files["deferred"][file_name] = data_callable
+        return add_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record_deferred)
     return files
 
 
-def test_every_run_has_config_weights_and_history_downloads(downloads):
+def test_every_run_has_config_weights_and_history_downloads_built_on_click(downloads):
     at = open_compare()
     add_run(at, learning_rate=0.1)
     click(at, "compare_step")
     buttons = at.get("download_button")
     assert [b.label for b in buttons] == ["Config JSON", "Weights .npz", "History CSV"] * 2
     assert not any(b.proto.disabled for b in buttons)
+    assert all(b.proto.deferred_file_id for b in buttons)
     a, b = runs(at)
     stem = f"playground-compare-{{}}-{a.config.data.dataset}-seed{a.config.data.seed}"
+    names = [f"{stem.format(letter)}-{kind}" for letter in "ab" for kind in ("config.json", "weights.npz",
+                                                                              "history.csv")]
+    assert set(names) <= set(downloads["deferred"]) and not set(names) & set(downloads["stored"])  # none built yet
+    made = {name: downloads["deferred"][name]() for name in names}
     for letter, compared in (("a", a), ("b", b)):
-        assert load_config_json(downloads[f"{stem.format(letter)}-config.json"]) == compared.config
-        assert downloads[f"{stem.format(letter)}-history.csv"].decode().count("\n") == 3  # header, epochs 0 and 1
-        assert downloads[f"{stem.format(letter)}-weights.npz"][:2] == b"PK"
+        assert load_config_json(made[f"{stem.format(letter)}-config.json"]) == compared.config
+        assert made[f"{stem.format(letter)}-history.csv"].decode().count("\n") == 3  # header, epochs 0 and 1
+        assert made[f"{stem.format(letter)}-weights.npz"][:2] == b"PK"
+
+
+def test_downloads_are_disabled_while_the_runs_train(downloads):
+    at = open_compare()
+    click(at, "compare_play")
+    assert at.session_state[SESSION_KEY].running
+    buttons = at.get("download_button")
+    assert buttons and all(b.proto.disabled and not b.proto.deferred_file_id for b in buttons)
+    assert "Pause to download the runs as they are now." in captions(at)
