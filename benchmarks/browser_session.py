@@ -1,8 +1,14 @@
-"""What the browser benchmarks share: the app on a free loopback port, Debian Chromium's flags,
-and reading the Playground page (its epoch counter and the live chart's redraw counter).
+"""What the browser tests and benchmarks share: the app on a free loopback port, a headless
+Debian Chromium context, and reading the Playground page (its epoch counter and the live chart's
+redraw counter). tests/browser.py builds the tests' helpers on this module.
 
-The app runs in its own process group, so stopping it stops everything it started; nothing is
-ever stopped by name.
+    with app_server("page-bench") as app:                 # app.url: http://127.0.0.1:<port>/
+        with sync_playwright() as pw, chromium_context(pw) as context:
+            open_playground(context.new_page(), app.url)
+
+The server runs `python -m streamlit run <script>` from the project root (so .streamlit/config.toml
+applies) in its own process group, which is stopped by its PID, never by name. Chromium is
+Debian's /usr/bin/chromium (never `playwright install`), with a fresh user-data dir per context.
 """
 
 from __future__ import annotations
@@ -22,33 +28,52 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1600, "height": 1000}
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
 def require_chromium() -> None:
-    if not os.path.exists(CHROMIUM):
+    """Exit the benchmark when Debian's chromium is not installed."""
+    if not CHROMIUM.exists():
         sys.exit(f"needs Debian's chromium at {CHROMIUM} (apt-get install -y chromium)")
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
-def _wait_healthy(port: int, seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
+def _wait_healthy(base: str, server: subprocess.Popen, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {server.returncode}:\n{log.read_text()}")
         try:
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
-                return
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as answer:
+                if answer.status == 200:
+                    return
         except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"the app did not answer on port {port} within {seconds:.0f} s")
+            time.sleep(0.2)
+    raise RuntimeError(f"streamlit not healthy after {timeout} s:\n{log.read_text()}")
+
+
+def _stop(server: subprocess.Popen) -> None:
+    """Stop the server we started, by its PID (it leads its own process group)."""
+    if server.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, sig)
+        try:
+            server.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 @dataclass
@@ -59,24 +84,37 @@ class App:
 
 
 @contextlib.contextmanager
-def app_server(name: str, options: Sequence[str] = ()) -> Iterator[App]:
-    """Run `streamlit run app.py` on a free loopback port, with extra command-line `options`
-    (e.g. "--runner.fastReruns", "false"). Its output goes to <tmp>/<name>-<port>.log; on exit its
-    whole process group is stopped."""
+def app_server(name: str, options: Sequence[str] = (), script: str = "app.py", log_dir: Path | None = None,
+               timeout: float = 60.0) -> Iterator[App]:
+    """Run `streamlit run <script>` (relative to the project root) on a free loopback port, with
+    extra command-line `options` (e.g. "--runner.fastReruns", "false"). Its output goes to
+    <log_dir or the temp dir>/<name>-<port>.log; on exit its whole process group is stopped."""
     port = free_port()
-    log_path = Path(tempfile.gettempdir()) / f"{name}-{port}.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                                   "--server.address", "127.0.0.1", "--server.port", str(port),
-                                   "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-                                   *options],
-                                  cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    log = Path(log_dir or tempfile.gettempdir()) / f"{name}-{port}.log"
+    command = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
+               "--server.address", "127.0.0.1", "--server.port", str(port),
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *options]
+    with log.open("wb") as out:
+        server = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        _wait_healthy(port)
-        yield App(f"http://127.0.0.1:{port}/", server, log_path)
+        base = f"http://127.0.0.1:{port}"
+        _wait_healthy(base, server, log, timeout)
+        yield App(base + "/", server, log)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(10)
+        _stop(server)
+
+
+@contextlib.contextmanager
+def chromium_context(playwright, viewport: dict | None = None, **kwargs):
+    """A Chromium browser context with its own fresh user-data dir, closed (and the dir removed) on exit."""
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+            viewport=viewport or VIEWPORT, **kwargs)
+        try:
+            yield context
+        finally:
+            context.close()
 
 
 def wait_playground(page) -> None:

@@ -56,8 +56,8 @@ from pathlib import Path
 
 import numpy as np
 from browser_session import (
-    ARGS,
     CHROMIUM,
+    CHROMIUM_ARGS,
     VIEWPORT,
     app_server,
     epoch_shown,
@@ -427,7 +427,7 @@ def main():
             pin(app.process.pid, {0})
             pin(os.getpid(), set(range(1, os.cpu_count())))  # before Playwright starts its driver and Chromium
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
             try:
                 warm_up(browser, app.url)
                 time.sleep(args.settle)

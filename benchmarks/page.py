@@ -16,10 +16,9 @@ animation frame (at most 60 epochs/s).
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 
-from browser_session import ARGS, CHROMIUM, VIEWPORT, app_server, epoch_shown, open_playground, reacts, require_chromium
+from browser_session import app_server, chromium_context, epoch_shown, open_playground, reacts, require_chromium
 
 SAMPLER = """() => {
   const s = window.__sampler = {frames: 0, blank: 0, faded: 0, reactsAtStart: null};
@@ -61,9 +60,7 @@ def heap_mb(cdp) -> float:
 def measure(url: str, seconds: float) -> dict:
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw, tempfile.TemporaryDirectory() as profile:
-        context = pw.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True,
-                                                        args=ARGS, viewport=VIEWPORT)
+    with sync_playwright() as pw, chromium_context(pw) as context:
         page = context.new_page()
         open_playground(page, url)
         page.wait_for_timeout(1500)

@@ -7,12 +7,11 @@ timer stopping on Pause.
 """
 
 import ast
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, IDLE, require_chromium, streamlit_server
+from browser import IDLE, chromium_context, require_chromium, streamlit_server
 from playwright.sync_api import sync_playwright
 
 pytestmark = pytest.mark.browser
@@ -59,14 +58,8 @@ def demo_url(tmp_path_factory):
 
 @pytest.fixture
 def page(demo_url):
-    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1100, "height": 900})
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
+    with sync_playwright() as playwright, chromium_context(playwright, {"width": 1100, "height": 900}) as context:
+        yield context.new_page()
 
 
 def test_live_chart_updates_in_place(page, demo_url):
