@@ -175,6 +175,20 @@ def test_the_all_layers_settings_and_regularization_apply_together():
     assert b.config.network.initializer == "he_normal"
 
 
+def test_a_regularization_rate_of_zero_shows_as_zero_and_stays_zero():
+    base = Config().replace(dataset="xor", n_samples=100, grid=50, hidden=(LayerConfig(4, "tanh"),))
+    at = open_compare(compare_configs=((base, vary(base, regularization="l2", reg_rate=0.0)), ("a", "zero")))
+    assert at.select_slider(key="compare_form_reg_rate_1").value == 0.0
+    click(at, "compare_form_apply_1")
+    assert runs(at)[1].config.network.reg_rate == 0.0 and "Run B: nothing changed." in at.info[0].value
+    at.select_slider(key="compare_form_learning_rate_1").set_value(0.1)
+    click(at, "compare_form_apply_1")
+    b = runs(at)[1]
+    assert (b.config.network.regularization, b.config.network.reg_rate) == ("l2", 0.0)
+    assert b.config.training.learning_rate == 0.1
+    assert at.select_slider(key="compare_form_reg_rate_1").value == 0.0
+
+
 def test_an_invalid_layer_spec_is_refused_and_the_run_kept():
     at = open_compare()
     add_run(at, layers="16bogus")

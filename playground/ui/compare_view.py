@@ -165,6 +165,11 @@ def _form_key(name: str, index: int) -> str:
     return f"{FORM_PREFIX}{name}_{index}"
 
 
+def _shown_reg_rate(config: Config) -> float:
+    """The regularization rate the form shows: the config's, DEFAULT_REG_RATE when unset (0.0 stays 0.0)."""
+    return DEFAULT_REG_RATE if config.network.reg_rate is None else config.network.reg_rate
+
+
 def _changes(config: Config, index: int) -> dict:
     """The form's settings that differ from `config`, as keyword arguments of `vary`."""
     get = lambda name: st.session_state[_form_key(name, index)]  # noqa: E731
@@ -173,7 +178,7 @@ def _changes(config: Config, index: int) -> dict:
         ("optimizer", training.optimizer), ("learning_rate", training.learning_rate),
         ("batch_size", training.batch_size), ("initializer", network.initializer),
         ("regularization", network.regularization)) if get(name) != now}
-    if float(get("reg_rate")) != (network.reg_rate or DEFAULT_REG_RATE):
+    if float(get("reg_rate")) != _shown_reg_rate(config):
         changes["reg_rate"] = float(get("reg_rate"))
     if get("layers").strip() != format_layers(network.hidden):
         changes["layers"] = get("layers").strip()
@@ -234,7 +239,7 @@ def run_form(current: CompareState, index: int) -> None:
         row[0].selectbox("Batch norm (all layers)", (KEEP, "on", "off"), key=key("batch_norm"))
         row[1].selectbox("Regularization", BOUNDS["regularization"],
                          index=BOUNDS["regularization"].index(network.regularization), key=key("regularization"))
-        rate = network.reg_rate or DEFAULT_REG_RATE
+        rate = _shown_reg_rate(config)
         row[2].select_slider("Regularization rate", sorted({*REG_RATES, rate}), value=rate, key=key("reg_rate"))
         row[3].form_submit_button(f"Apply to run {run_letter(index)}", key=key("apply"), type="primary",
                                   on_click=apply_form, args=(current, index), width="stretch")
