@@ -4,21 +4,14 @@ import io
 import json
 
 import numpy as np
-from apptest_helpers import APP
+from apptest_helpers import open_playground
 from streamlit.testing.v1 import AppTest
 
 from playground.config import Config
 
 
 def paused_page_after_steps(steps: int = 3) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["data"] = "xor"
-    at.query_params["seed"] = "4"
-    at.run()
-    for _ in range(steps):
-        at.button(key="step").click().run()
-    assert not at.exception
-    return at
+    return open_playground({"data": "xor", "seed": "4"}, steps)
 
 
 def downloads(at: AppTest) -> dict:

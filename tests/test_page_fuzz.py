@@ -1,9 +1,8 @@
 """Hostile links: random query strings never break the Playground page; every change is announced."""
 
-from apptest_helpers import APP, problems
+from apptest_helpers import open_playground
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from streamlit.testing.v1 import AppTest
 
 from playground.config import QUERY_KEYS, Config
 
@@ -15,10 +14,7 @@ VALUES = (st.text(max_size=40) | st.sampled_from(["1e309", "nan", "-inf", "0", "
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(KEYS, VALUES, max_size=6))
 def test_random_query_strings_open_a_valid_run_and_say_what_changed(params):
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(params)
-    at.run()
-    assert not at.exception, problems(at)
+    at = open_playground(params)
     session = at.session_state["playground_session"]
     assert isinstance(session.config, Config)
     _, notes = Config.from_query_lenient(params)
