@@ -98,12 +98,11 @@ def _encoded(session: state.Session, name: str, every: int, build) -> bytes | No
     """`build()` encoded, or while playing its encoding from up to `every - 1` frames ago: charts
     that change little between two frames are rebuilt less often (the browser skips a figure
     identical to the one it shows), leaving the time to the boundary."""
-    cached = session.encoded.get(name)
-    if cached is not None and session.running and session.frame % every:
-        return cached[0]
+    if name in session.encoded and session.running and session.frame % every:
+        return session.encoded[name]
     figure = build()
-    session.encoded[name] = (None if figure is None else figure_bytes(figure),)
-    return session.encoded[name][0]
+    session.encoded[name] = None if figure is None else figure_bytes(figure)
+    return session.encoded[name]
 
 
 def _network(session: state.Session, snapshot) -> dict:

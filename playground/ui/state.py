@@ -32,7 +32,7 @@ class Session:
     widgets_seeded_for: Config | None = None           # the config the widgets were last set from
     last_frame: float = 0.0                             # perf_counter() of the last live frame
     frame: int = 0                                      # live frames drawn
-    encoded: dict = field(default_factory=dict)         # chart name -> (its last encoding,)
+    encoded: dict = field(default_factory=dict)         # chart name -> its last encoding (or None)
     custom: CustomData | None = None                    # the session's own data (upload or drawn), if any
     drawn: list = field(default_factory=list)           # points being drawn: (x1, x2, class)
     own_data_note: tuple[str, str] | None = None        # ("success" or "error", message) of the last load
