@@ -24,9 +24,9 @@ def _files(session: state.Session) -> None:
     with first:
         _download("Config (JSON)", "config", export.config_json(config), config, "dl_config")
     with second:
-        _download("Weights (.npz)", "weights", export.weights_npz(trainer.model), config, "dl_weights")
+        _download("Weights (.npz)", "weights", lambda: export.weights_npz(trainer.model), config, "dl_weights")
     with third:
-        _download("History (CSV)", "history", export.history_csv(trainer.history), config, "dl_history")
+        _download("History (CSV)", "history", lambda: export.history_csv(trainer.history), config, "dl_history")
     if config.data.custom is not None:
         st.caption("The config file names your own data but does not hold it (nor does a link): keep your CSV, "
                    "or download drawn points as CSV, to train on them again.")
