@@ -224,7 +224,7 @@ def _weight_decay(previous: Config) -> float | None:
     return None if value == DEFAULT_WEIGHT_DECAY[optimizer] and previous.training.weight_decay is None else value
 
 
-def config_from_widgets(previous: Config, custom: CustomData | None = None) -> tuple[Config, str]:
+def config_from_widgets(previous: Config, custom: CustomData | None) -> tuple[Config, str]:
     """The config the widgets show (`custom`: the session's own data, used when the Dataset widget
     selects it); on a ConfigError, the previous config and the error's message."""
     get = lambda name: st.session_state[_key(name)]  # noqa: E731
@@ -238,7 +238,7 @@ def config_from_widgets(previous: Config, custom: CustomData | None = None) -> t
     variable = not own and DATASETS[get("dataset")].variable_classes
     try:
         return previous.replace(
-            dataset=get("dataset"), custom=custom if own else None,
+            dataset=get("dataset"), custom=custom,
             n_classes=int(get("n_classes")) if variable else None, noise=float(get("noise")),
             train_share=get("train_percent") / 100, n_samples=int(get("n_samples")), seed=int(get("seed")),
             features=features, hidden=hidden, initializer=get("initializer"),
@@ -256,7 +256,7 @@ def config_from_widgets(previous: Config, custom: CustomData | None = None) -> t
         return previous, str(error)
 
 
-def sidebar(config: Config, custom: CustomData | None = None) -> tuple[Config, str]:
+def sidebar(config: Config, custom: CustomData | None) -> tuple[Config, str]:
     """Draw every control in the sidebar; return the config they describe (or the previous one
     and an error message when the combination is invalid, e.g. no input feature). `custom`: the
     session's own data, offered as a dataset."""
