@@ -214,6 +214,7 @@ def test_band_figure_draws_a_band_and_the_mean_for_train_and_test():
     figure = band_figure(spread, as_dict=True)
     upper, lower, mean = figure["data"][:3]
     assert len(figure["data"]) == 6 and lower["fill"] == "tonexty" and mean["name"] == "train mean"
+    assert lower["fillcolor"] == "rgba(0,114,178,0.2)"  # the train colour, #0072B2, at BAND_ALPHA
     np.testing.assert_allclose(mean["y"], np.float32([0.8, 0.5, 0.3]))
     np.testing.assert_allclose(upper["y"], np.float32([0.9, 0.5, 0.4]))
     np.testing.assert_allclose(lower["y"], np.float32([0.7, 0.5, 0.2]))

@@ -23,7 +23,7 @@ from ..config import Config, format_layers
 from ..datasets import DOMAIN
 from ..training import RunData, RunHistory, Snapshot, to_levels
 from . import palette
-from .boundary import domain_axes, grid_step, point_traces
+from .boundary import XY_HOVER, domain_axes, grid_step, point_traces
 from .curves import curve_arrays, epoch_axis, value_axis
 
 RUN_LETTERS = "ABCD"
@@ -49,8 +49,7 @@ def short(label: str, limit: int = LABEL_CHARS) -> str:
 
 def rgba(color: str, alpha: float) -> str:
     """'#RRGGBB' as 'rgba(r,g,b,alpha)'."""
-    text = color.lstrip("#")
-    r, g, b = (int(text[i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = palette.rgb(color)
     return f"rgba({r},{g},{b},{alpha:g})"
 
 
@@ -260,26 +259,25 @@ def spread_boundary_figure(spread: SeedSpread, data: RunData | None = None, conf
     """
     k = class_count(spread)
     seeds = len(spread.seeds)
-    step_hover = "x<sub>1</sub> %{x:.2f}, x<sub>2</sub> %{y:.2f}"
     if k == 0:
         left = dict(zmax=palette.LEVELS, colorscale=palette.diverging_scale(palette.BACKGROUND_STRENGTH),
-                    hovertemplate=f"{step_hover}<br>mean output = (%{{z}} - 100) / 100<extra></extra>")
+                    hovertemplate=f"{XY_HOVER}<br>mean output = (%{{z}} - 100) / 100<extra></extra>")
         left_title = f"mean prediction over {seeds} seeds"
     elif k == 2:
         left = dict(zmax=palette.LEVELS, colorscale=palette.binary_scale(),
-                    hovertemplate=f"{step_hover}<br>share of seeds saying class 1: %{{z}} / 200<extra></extra>")
+                    hovertemplate=f"{XY_HOVER}<br>share of seeds saying class 1: %{{z}} / 200<extra></extra>")
         left_title = f"share of {seeds} seeds predicting class 1"
     else:
         left = dict(zmax=palette.multiclass_zmax(k), colorscale=palette.multiclass_scale(k),
-                    hovertemplate=f"{step_hover}<extra></extra>")
+                    hovertemplate=f"{XY_HOVER}<extra></extra>")
         left_title = f"majority class of {seeds} seeds (paler: fewer agree)"
     disagreement, top = disagreement_levels(spread)
     if k == 0:
         ticks, right_title = ([0, palette.LEVELS], ["0", f"{top:.2g}"]), "spread (std) of the prediction"
-        right_hover = f"{step_hover}<br>std = %{{z}} / 200 x {top:.3g}<extra></extra>"
+        right_hover = f"{XY_HOVER}<br>std = %{{z}} / 200 x {top:.3g}<extra></extra>"
     else:
         ticks, right_title = ([0, palette.LEVELS], ["all agree", "even split"]), "where the seeds disagree"
-        right_hover = f"{step_hover}<br>seeds outvoted: %{{z}} / 200 of an even split<extra></extra>"
+        right_hover = f"{XY_HOVER}<br>seeds outvoted: %{{z}} / 200 of an even split<extra></extra>"
     traces = [
         _panel_heatmap(majority_levels(spread), ("x", "y"), showscale=False, name="majority", **left),
         _panel_heatmap(disagreement, ("x2", "y2"), zmax=palette.LEVELS, name="disagreement",

@@ -44,11 +44,12 @@ SEGMENT = LEVELS + 1        # multi-class code: z = class * SEGMENT + level
 
 def mix(color: str, other: str, share: float) -> str:
     """`share` of `color` and 1 - share of `other` (both '#RRGGBB'), as '#rrggbb'."""
-    a, b = _rgb(color), _rgb(other)
+    a, b = rgb(color), rgb(other)
     return "#" + "".join(f"{round(share * x + (1 - share) * y):02x}" for x, y in zip(a, b, strict=True))
 
 
-def _rgb(color: str) -> tuple[int, int, int]:
+def rgb(color: str) -> tuple[int, int, int]:
+    """'#RRGGBB' as its red, green and blue values 0..255."""
     text = color.lstrip("#")
     return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)
 
