@@ -133,9 +133,6 @@ class Comparison:
             self.runs.append(CompareRun(str(label), trainer, trainer.model.get_weights()))
         self.epoch = 0
 
-    def __len__(self) -> int:
-        return len(self.runs)
-
     @property
     def trainers(self) -> list[Trainer]:
         return [run.trainer for run in self.runs]

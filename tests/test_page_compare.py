@@ -255,6 +255,11 @@ def test_a_hand_over_on_different_data_is_refused_with_a_message():
     empty = open_compare(compare_configs=((), None))
     assert len(runs(empty)) == 1 and empty.error and "could not be compared" in empty.error[0].value
     assert "1 to 4" in empty.error[0].value
+    add_run(empty, learning_rate=0.1)
+    empty.session_state["compare_configs"] = ((base, base.replace(noise=0.3)), ("a", "b"))
+    run(empty)  # refused in a session with runs: they are kept
+    assert [r.label for r in runs(empty)] == ["the Playground's run", "lr=0.1"]
+    assert empty.error and "could not be compared" in empty.error[0].value
 
 
 def test_a_changed_playground_run_can_become_the_new_run_a():

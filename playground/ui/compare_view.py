@@ -87,6 +87,7 @@ def compare_session() -> CompareState:
     """This session's comparison; takes over the configs a lesson left in `compare_configs`."""
     current = st.session_state.get(SESSION_KEY)
     handed = st.session_state.pop(HANDOVER_KEY, None)
+    failure = None
     if handed is not None:
         configs, labels = handed
         configs = list(configs)[:MAX_RUNS]
@@ -94,17 +95,16 @@ def compare_session() -> CompareState:
         try:
             comparison = Comparison(configs, labels)
         except ValueError as error:
-            if current is None:
-                current = st.session_state[SESSION_KEY] = CompareState(
-                    Comparison([state.session().config], [PLAYGROUND_LABEL]), state.session().config)
-            current.message = ("error", f"The lesson's runs could not be compared: {error}")
-            return current
-        current = st.session_state[SESSION_KEY] = CompareState(comparison, None)
-        _forget_form()
-        st.session_state.pop(EDIT_KEY, None)
-    if current is None:
+            failure = f"The lesson's runs could not be compared: {error}"
+        else:
+            current = st.session_state[SESSION_KEY] = CompareState(comparison, None)
+            _forget_form()
+            st.session_state.pop(EDIT_KEY, None)
+    if current is None:  # a new session, or a refused hand-over in one: run A is the Playground's run
         config = state.session().config
         current = st.session_state[SESSION_KEY] = CompareState(Comparison([config], [PLAYGROUND_LABEL]), config)
+    if failure is not None:
+        current.message = ("error", failure)
     return current
 
 
