@@ -163,7 +163,9 @@ def test_thinned_history_keeps_first_last_and_best_epochs():
 
 
 def test_snapshot_follows_the_weights_mid_epoch_and_is_made_once_per_point():
-    trainer = Trainer(config(n_samples=400, batch_size=1, learning_rate=0.1))
+    # 2,000 steps an epoch: 5 ms of training always ends mid-epoch (400 points were few enough for
+    # the faster engine to finish the epoch in 5 ms).
+    trainer = Trainer(config(n_samples=4000, batch_size=1, learning_rate=0.1))
     trainer.advance(epochs=1)
     assert trainer.snapshot() is trainer.history.snapshots[-1]  # the end of epoch 1, recorded
     trainer.advance(seconds=0.005)  # a few batches into epoch 2
