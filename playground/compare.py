@@ -9,8 +9,9 @@ What the runs share, so that the one thing varied is the only difference:
 
 - the data: the same points and the same train/test split (the data configs may differ only in
   their input features, which belong to the network); a Comparison refuses anything else;
-- the mini-batch order: a model's shuffle stream is spawned from the seed alone, independently
-  of its layers, so every run with the same seed visits the same batches in the same order;
+- the network's seed (``Config.network_seed``), and with it the mini-batch order: a model's
+  shuffle stream is spawned from the seed alone, independently of its layers, so every run
+  visits the same batches in the same order;
 - the initial weights wherever the networks have the same layer shapes and initializer: the
   weights are drawn from the seed's own stream layer by layer (runs that differ only in optimizer,
   learning rate, activation, regularization or dropout start from identical weights).
@@ -59,9 +60,10 @@ def vary(base: Config, **changes) -> Config:
 
 
 def _data_differences(a: Config, b: Config) -> list[str]:
-    """The data fields (input features aside) on which two configs differ."""
-    return [f.name for f in fields(a.data)
-            if f.name != "features" and getattr(a.data, f.name) != getattr(b.data, f.name)]
+    """The data fields (input features aside) on which two configs differ, and the network's seed."""
+    differing = [f.name for f in fields(a.data)
+                 if f.name != "features" and getattr(a.data, f.name) != getattr(b.data, f.name)]
+    return differing + (["weights_seed"] if a.network_seed != b.network_seed else [])
 
 
 def default_labels(configs: Sequence[Config]) -> list[str]:
@@ -122,8 +124,9 @@ class Comparison:
         for index, config in enumerate(configs[1:], 2):
             differing = _data_differences(configs[0], config)
             if differing:
-                raise ValueError(f"The runs of a comparison must train on the same data (input features may "
-                                 f"differ). Run {index} differs from run 1 in: {', '.join(differing)}")
+                raise ValueError(f"The runs of a comparison must train on the same data from the same network "
+                                 f"seed (input features may differ). Run {index} differs from run 1 in: "
+                                 f"{', '.join(differing)}")
         labels = list(labels) if labels is not None else default_labels(configs)
         if len(labels) != len(configs):
             raise ValueError(f"Expected one label per run ({len(configs)}). Received: {len(labels)} labels")
@@ -230,18 +233,14 @@ def seed_trainer(config: Config, seed: int, vary: str = "init") -> Trainer:
     """A Trainer for `config` whose network is drawn from `seed`.
 
     vary="init": the data stay those of the config's own seed, and only the initial weights,
-    the batch order and the dropout masks come from `seed` (the model's seed feeds exactly those).
-    vary="all": the config with data.seed=`seed`, so the points change too.
+    the batch order and the dropout masks come from `seed` (the config's weights_seed).
+    vary="all": the config with data.seed=`seed` for both, so the points change too.
     """
     if vary == "all":
-        return Trainer(config.replace(seed=seed))
+        return Trainer(config.replace(seed=seed, weights_seed=None))
     if vary != "init":
         raise ValueError(f"vary must be 'init' or 'all'. Received: vary={vary!r}")
-    trainer = Trainer(config)
-    if seed != config.data.seed:
-        trainer.model.seed = seed
-        trainer.reset()  # redraws the weights and the random streams from the model's seed
-    return trainer
+    return Trainer(config.replace(weights_seed=seed))
 
 
 def _curve(values: list[float], length: int) -> np.ndarray:
@@ -265,7 +264,8 @@ def seed_spread(config: Config, seeds: int | Sequence[int] = 5, epochs: int = 10
         if seeds < 1:
             raise ValueError(f"seeds must be at least 1. Received: seeds={seeds}")
         top = int(BOUNDS["seed"].high) + 1
-        seeds = [(config.data.seed + i) % top for i in range(seeds)]
+        first = config.data.seed if vary == "all" else config.network_seed
+        seeds = [(first + i) % top for i in range(seeds)]
     seeds = tuple(int(s) for s in seeds)
     size = config.view.grid if grid is None else int(grid)
     trainers = []

@@ -11,7 +11,8 @@ Canonical forms, so equal runs give equal configs: ints and floats are stored as
 and ``n_classes`` as the chosen K for datasets with a variable K (None: the catalogue's K) and
 None for all others, whatever was passed (``class_count`` is the count in effect). Otherwise
 ``None`` means "the default for the context": ``reg_rate`` None is 0.001 once a regularizer is chosen,
-``weight_decay`` None is Keras's (0.004 for AdamW, else 0), ``clipnorm`` None is no clipping.
+``weight_decay`` None is Keras's (0.004 for AdamW, else 0), ``clipnorm`` None is no clipping,
+``weights_seed`` None is the data's seed (a weights_seed equal to the data's seed is stored as None).
 
 Round trips are exact: ``to_dict``/``from_dict``, ``to_json``/``from_json`` and
 ``to_query``/``from_query``. The URL form leaves defaults out and uses the short keys of
@@ -88,6 +89,7 @@ BOUNDS: dict[str, Range | tuple[str, ...]] = {
     "noise": Range(0.0, 0.5),
     "train_share": Range(0.1, 0.9),
     "seed": Range(0, 2**31 - 1),
+    "weights_seed": Range(0, 2**31 - 1),
     "n_classes": Range(2, 6),  # datasets with variable_classes only
     "features": tuple(FEATURES),
     "hidden": Range(0, 8),  # number of hidden layers
@@ -175,6 +177,7 @@ _CHECKS = {
     "int": lambda obj, name: _check_number(obj, name, integer=True),
     "float": lambda obj, name: _check_number(obj, name, integer=False),
     "float | None": lambda obj, name: _check_number(obj, name, integer=False, optional=True),
+    "int | None": lambda obj, name: _check_number(obj, name, integer=True, optional=True),
     "str": _check_choice,
     "bool": _check_bool,
 }
@@ -315,12 +318,15 @@ class LayerConfig(_Section):
 
 @dataclass(frozen=True)
 class NetworkConfig(_Section):
-    """The hidden layers, the initializer and the kernel regularizer (output layer: see Config)."""
+    """The hidden layers, the initializer, the kernel regularizer (output layer: see Config) and
+    the network's own seed: ``weights_seed`` draws the initial weights, the batch order and the
+    dropout masks; None means the data's seed (see ``Config.network_seed``)."""
 
     hidden: tuple[LayerConfig, ...] = (LayerConfig(4, "tanh"), LayerConfig(2, "tanh"))
     initializer: str = "glorot_uniform"
     regularization: str = "none"
     reg_rate: float | None = None
+    weights_seed: int | None = None
 
     def _check(self):
         hidden, bound = self.hidden, BOUNDS["hidden"]
@@ -444,6 +450,14 @@ class Config:
         error = _perceptron_error(self.training, self.data, self.network)
         if error:
             raise error
+        if self.network.weights_seed == self.data.seed:  # canonical: the same run, the same config
+            object.__setattr__(self, "network", self.network.replace(weights_seed=None))
+
+    @property
+    def network_seed(self) -> int:
+        """The seed of the network's initial weights, batch order and dropout masks: its own
+        ``weights_seed``, or the data's seed when it has none."""
+        return self.data.seed if self.network.weights_seed is None else self.network.weights_seed
 
     @property
     def output_units(self) -> int:
@@ -542,7 +556,7 @@ class Config:
 
 QUERY_KEYS = {  # URL parameter -> field
     "data": "dataset", "samples": "n_samples", "noise": "noise", "train": "train_share",
-    "seed": "seed", "classes": "n_classes", "features": "features",
+    "seed": "seed", "wseed": "weights_seed", "classes": "n_classes", "features": "features",
     "layers": "hidden", "init": "initializer", "reg": "regularization", "reg_rate": "reg_rate",
     "opt": "optimizer", "lr": "learning_rate", "momentum": "momentum", "nesterov": "nesterov",
     "beta1": "beta_1", "beta2": "beta_2", "rho": "rho", "eps": "epsilon", "wd": "weight_decay",

@@ -68,8 +68,9 @@ def build_optimizer(training: TrainingConfig) -> optimizers.Optimizer:
 
 
 def build_model(config: Config) -> Sequential:
-    """A compiled model for the config; initial weights drawn from the config's seed."""
-    model = Sequential(build_layers(config), input_dim=len(config.data.features), seed=config.data.seed)
+    """A compiled model for the config; initial weights, batch order and dropout masks drawn from
+    `config.network_seed`."""
+    model = Sequential(build_layers(config), input_dim=len(config.data.features), seed=config.network_seed)
     model.compile(build_optimizer(config.training), config.loss)
     return model
 

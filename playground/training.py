@@ -8,8 +8,9 @@
 The Trainer owns the data (split, features standardised with training statistics only), the
 model built from the config, and a RunHistory: per-epoch loss and metric curves, and Snapshots
 taken every k epochs, k doubling whenever the store fills so a long run keeps its shape in
-bounded memory. A divergence guard stops a run whose loss or weights blow up, restoring the
-last good weights; nothing recorded is lost.
+bounded memory. A divergence guard stops a run whose loss explodes (non-finite, or orders of
+magnitude above its best) or whose weights blow up, restoring the last good weights and naming
+the learning rate to lower; nothing recorded is lost.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ TILE_BYTES = 64 * 1024       # budget for one snapshot's neuron tiles
 MAX_TILE = 24                # neuron tile side, in grid cells
 WEIGHTS_IN_SNAPSHOTS = 20_000  # keep weights in snapshots for networks up to this many parameters
 WEIGHT_LIMIT = 1e6           # a weight beyond this magnitude counts as diverged
+LOSS_GROWTH = 1e3            # so does a training loss this many times its best (and above its start)
 GRID_LEVELS = 200            # grids are stored as uint8 0..200 (see DESIGN.md: payload size)
 
 
@@ -224,6 +226,9 @@ class Trainer:
         self._best_state = None
         self._fresh = None        # (epoch, cursor, config) and the snapshot made there by snapshot()
         self._record_epoch()
+        with np.errstate(all="ignore"):  # the guard's reference: the untrained loss, penalties included
+            start = self.history.train_loss[-1] + self.model.penalty()
+        self._start_loss = self._best_loss = start if math.isfinite(start) else math.inf
 
     def restart_history(self) -> None:
         """Keep the current weights (e.g. loaded from a file) and start a new history at epoch 0."""
@@ -236,8 +241,12 @@ class Trainer:
         self._restart()
 
     def regenerate(self, seed: int) -> None:
-        """New data from a new seed; the network keeps its weights and training goes on."""
-        self.apply(self.config.replace(seed=seed))
+        """New data from a new seed; the network keeps its weights (and its seed) and training goes on."""
+        self.apply(self.config.replace(seed=seed, weights_seed=self.config.network_seed))
+
+    def new_weights(self, seed: int) -> Change:
+        """The same data, a network started from the weights of another seed (at epoch 0)."""
+        return self.apply(self.config.replace(weights_seed=seed))
 
     # -- live changes -------------------------------------------------------------------------
     def apply(self, config: Config) -> Change:
@@ -254,8 +263,11 @@ class Trainer:
                              or config.loss != old.loss)
         if data_changed:
             self.data = make_run_data(config)
-        if structure_changed:
+        if structure_changed or config.network_seed != old.network_seed:
             self._build_network()
+            if not structure_changed:
+                return Change("rebuilt", f"The network starts again from the initial weights of seed "
+                                         f"{config.network_seed}.")
             return Change("rebuilt", "The network was rebuilt with new initial weights because its "
                                      "structure changed.")
         self._apply_training(old)
@@ -343,6 +355,7 @@ class Trainer:
             self.epoch -= 1  # the failed epoch's weights are discarded: the run stands at the last good one
             self.status, self.message = "diverged", reason
             return False
+        self._best_loss = min(self._best_loss, mean_batch_loss)
         if self.rule is not None:
             self.rule.end_epoch()
         self._record_epoch()
@@ -350,12 +363,18 @@ class Trainer:
         return self._check_early_stopping()
 
     def _divergence(self, loss: float) -> str:
-        params = self.model.flat_params
+        """Why the epoch that just ended (mean batch loss `loss`) diverged, or "" when it did not:
+        a non-finite loss, a loss LOSS_GROWTH times its best and above the untrained network's
+        (backprop only: a perceptron's loss is its error rate), or a weight past WEIGHT_LIMIT."""
         lr = self.model.optimizer.current_learning_rate
-        advice = (f"learning rate {lr:g} is too high for this network. Training stopped; the weights of "
-                  f"epoch {self.epoch - 1} are kept. Try a learning rate about 10x smaller, or gradient clipping.")
+        advice = (f"the learning rate {lr:g} is too high for this network; try {lr / 10:g} (or gradient "
+                  f"clipping). Training stopped; the weights of epoch {self.epoch - 1} are kept.")
         if not math.isfinite(loss):
             return f"The loss became {'NaN' if math.isnan(loss) else 'infinite'} at epoch {self.epoch}: {advice}"
+        if self.rule is None and loss > LOSS_GROWTH * self._best_loss and loss > self._start_loss:
+            return (f"The loss grew from {self._best_loss:.3g} to {loss:.3g} at epoch {self.epoch}, more than "
+                    f"{LOSS_GROWTH:,.0f} times its best: {advice}")
+        params = self.model.flat_params
         largest = float(np.max(np.abs(params))) if params.size else 0.0
         if not math.isfinite(largest) or largest > WEIGHT_LIMIT:
             return f"The weights grew past {WEIGHT_LIMIT:g} at epoch {self.epoch}: {advice}"

@@ -155,7 +155,7 @@ def build(name: str, value) -> object:
 
 RANGES = sorted(name for name, bound in BOUNDS.items() if isinstance(bound, Range))
 CHOICES = sorted(name for name, bound in BOUNDS.items() if not isinstance(bound, Range))
-INTEGER = {"n_samples", "seed", "n_classes", "hidden", "units", "decay_steps", "batch_size", "patience",
+INTEGER = {"n_samples", "seed", "weights_seed", "n_classes", "hidden", "units", "decay_steps", "batch_size", "patience",
            "grid"}
 
 
@@ -188,7 +188,7 @@ def test_numeric_bounds_are_inclusive_and_enforced(name):
 @pytest.mark.parametrize("name", [n for n in RANGES if n != "hidden"])
 @pytest.mark.parametrize("value", ["1", True, None, [1]])
 def test_numeric_fields_reject_other_types(name, value):
-    optional = name in ("reg_rate", "weight_decay", "clipnorm", "n_classes")
+    optional = name in ("reg_rate", "weight_decay", "clipnorm", "n_classes", "weights_seed")
     if value is None and optional:
         build(name, value)
         return
@@ -317,6 +317,7 @@ def configs(draw) -> Config:
         initializer=draw(st.sampled_from(INITIALIZERS)),
         regularization=draw(st.sampled_from(REGULARIZATIONS)),
         reg_rate=draw(st.none() | ranged("reg_rate")),
+        weights_seed=draw(st.none() | ranged("weights_seed")),
     )
     fields = {name: draw(maybe(getattr(TrainingConfig(), name), ranged(name)))
               for name in ("learning_rate", "momentum", "beta_1", "beta_2", "rho", "epsilon",

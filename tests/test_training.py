@@ -76,6 +76,29 @@ def test_changing_the_structure_rebuilds_and_says_so_while_new_data_keeps_the_we
     assert trainer.epoch == 0 and trainer.model.layers[0].units == 3
 
 
+def test_a_share_link_reproduces_the_run_after_new_data_and_new_weights():
+    trainer = Trainer(config(n_samples=200))
+    start = trainer.model.flat_params.copy()
+    trainer.advance(epochs=2)
+    trainer.regenerate(seed=5)  # new data, the same network
+    assert trainer.config.data.seed == 5 and trainer.config.network_seed == 0
+    trainer.reset()
+    assert np.array_equal(trainer.model.flat_params, start)
+    trainer.advance(epochs=3)
+    link = Config.from_query(trainer.config.to_query())  # what the Share panel's link opens
+    assert link.to_query()["wseed"] == "0" and link == trainer.config
+    receiver = Trainer(link)
+    receiver.advance(epochs=3)
+    assert receiver.history.train_loss == trainer.history.train_loss
+
+    change = trainer.new_weights(seed=9)  # the same data, another start
+    assert change.kind == "rebuilt" and "seed 9" in change.message and trainer.epoch == 0
+    assert np.array_equal(trainer.data.X_train, receiver.data.X_train)
+    assert not np.array_equal(trainer.model.flat_params, start)
+    trainer.new_weights(seed=0)  # and back
+    assert np.array_equal(trainer.model.flat_params, start) and trainer.config == link
+
+
 def test_regularization_rate_changes_live():
     trainer = Trainer(config(n_samples=200, regularization="l2", reg_rate=0.001))
     trainer.advance(epochs=1)
@@ -96,13 +119,44 @@ def test_a_learning_rate_of_10_trips_the_guard_and_keeps_the_history_and_last_go
     trainer.apply(trainer.config.replace(learning_rate=10.0))
     trainer.advance(epochs=100)
     assert trainer.status == "diverged"
-    assert trainer.message.startswith("The weights grew past 1e+06 at epoch 6: learning rate 10 is too high")
+    assert trainer.message.startswith("The loss grew from ")
+    assert "at epoch 6, more than 1,000 times its best: the learning rate 10 is too high" in trainer.message
     assert np.array_equal(trainer.model.flat_params, good_weights)  # the last good epoch's weights
     assert trainer.history.epochs == [0, 1, 2, 3, 4, 5]
     assert np.all(np.isfinite(trainer.history.train_loss))
     assert trainer.advance(epochs=5) == 0  # stays stopped until reset
     trainer.reset()
     assert trainer.status == "ready"
+
+
+def test_a_loss_that_explodes_while_the_weights_stay_small_trips_the_guard():
+    # Gradient descent on a linear model with squared loss overshoots once the rate passes
+    # 2 / (the loss's steepest curvature), here 2 / 2 = 1 on standardised inputs: at 1.5 each step
+    # doubles the error, so the loss grows 4x an epoch while the weights stay far below 1e6.
+    trainer = Trainer(config(dataset="plane", n_samples=200, hidden=(), optimizer="sgd", learning_rate=1.5,
+                             batch_size=100))
+    trainer.advance(epochs=100)
+    assert trainer.status == "diverged"
+    assert np.abs(trainer.model.flat_params).max() < 1e3
+    losses = trainer.history.train_loss
+    # the curve keeps the climb up to the last good epoch (measured 1.9 -> 3.3e3 in 4 epochs), not the
+    # epoch that tripped the guard
+    assert 100 * min(losses) < max(losses) < 1e5 * min(losses) and np.all(np.isfinite(losses))
+    assert 3 <= trainer.epoch <= 10
+    best, _, rest = trainer.message.partition("The loss grew from ")[2].partition(" to ")
+    assert float(best) == pytest.approx(min(losses), rel=0.05)
+    assert "the learning rate 1.5 is too high for this network; try 0.15" in trainer.message
+    assert f"the weights of epoch {trainer.epoch} are kept" in trainer.message
+
+
+def test_the_guard_leaves_alone_a_loss_that_is_tiny_and_noisy():
+    # A near-perfect fit whose loss jitters by orders of magnitude near zero is not diverging:
+    # the guard asks for a loss above the untrained network's as well.
+    trainer = Trainer(config(dataset="plane", n_samples=200, hidden=(), optimizer="adam", learning_rate=0.1,
+                             batch_size=10))
+    trainer.advance(epochs=200)
+    losses = np.array(trainer.history.train_loss)
+    assert trainer.status == "ready" and losses.min() < 1e-4
 
 
 def test_early_stopping_stops_and_restores_the_best_epoch():
