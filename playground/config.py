@@ -97,6 +97,7 @@ BOUNDS: dict[str, Range | tuple[str, ...]] = {
     "activation": HIDDEN_ACTIVATIONS,
     "dropout": Range(0.0, 0.9),
     "initializer": INITIALIZERS,
+    "bias_init": Range(-5.0, 5.0),
     "regularization": REGULARIZATIONS,
     "reg_rate": Range(0.0, 1.0),
     "optimizer": OPTIMIZERS,
@@ -318,8 +319,8 @@ class LayerConfig(_Section):
 
 @dataclass(frozen=True)
 class NetworkConfig(_Section):
-    """The hidden layers, the initializer, the kernel regularizer (output layer: see Config) and
-    the network's own seed: ``weights_seed`` draws the initial weights, the batch order and the
+    """The hidden layers, the initializer, the start of the hidden layers' biases (``bias_init``,
+    every bias that value), the kernel regularizer (output layer: see Config) and the network's own seed: ``weights_seed`` draws the initial weights, the batch order and the
     dropout masks; None means the data's seed (see ``Config.network_seed``)."""
 
     hidden: tuple[LayerConfig, ...] = (LayerConfig(4, "tanh"), LayerConfig(2, "tanh"))
@@ -327,6 +328,7 @@ class NetworkConfig(_Section):
     regularization: str = "none"
     reg_rate: float | None = None
     weights_seed: int | None = None
+    bias_init: float = 0.0
 
     def _check(self):
         hidden, bound = self.hidden, BOUNDS["hidden"]
@@ -557,7 +559,7 @@ class Config:
 QUERY_KEYS = {  # URL parameter -> field
     "data": "dataset", "samples": "n_samples", "noise": "noise", "train": "train_share",
     "seed": "seed", "wseed": "weights_seed", "classes": "n_classes", "features": "features",
-    "layers": "hidden", "init": "initializer", "reg": "regularization", "reg_rate": "reg_rate",
+    "layers": "hidden", "init": "initializer", "bias": "bias_init", "reg": "regularization", "reg_rate": "reg_rate",
     "opt": "optimizer", "lr": "learning_rate", "momentum": "momentum", "nesterov": "nesterov",
     "beta1": "beta_1", "beta2": "beta_2", "rho": "rho", "eps": "epsilon", "wd": "weight_decay",
     "schedule": "schedule", "decay_steps": "decay_steps", "decay_rate": "decay_rate",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .config import Config, NetworkConfig, TrainingConfig
 from .nn import Activation, BatchNorm, Dense, Dropout, Layer, Sequential, optimizers, regularizers, schedules
+from .nn.initializers import Constant
 
 
 @dataclass(frozen=True)
@@ -46,12 +47,14 @@ def build_layers(config: Config) -> list[Layer]:
     network = config.network
     regularizer = kernel_regularizer(network)
     layers: list[Layer] = []
+    hidden = {"bias_initializer": Constant(network.bias_init)} if network.bias_init else {}
     for spec in network.hidden:
         if spec.batch_norm:
-            layers += [Dense(spec.units, None, network.initializer, kernel_regularizer=regularizer),
+            layers += [Dense(spec.units, None, network.initializer, kernel_regularizer=regularizer, **hidden),
                        BatchNorm(), Activation(spec.activation)]
         else:
-            layers.append(Dense(spec.units, spec.activation, network.initializer, kernel_regularizer=regularizer))
+            layers.append(Dense(spec.units, spec.activation, network.initializer, kernel_regularizer=regularizer,
+                                **hidden))
         if spec.dropout > 0:
             layers.append(Dropout(spec.dropout))
     layers.append(Dense(config.output_units, config.output_activation, network.initializer,

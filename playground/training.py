@@ -257,6 +257,7 @@ class Trainer:
         data_changed = config.data != old.data
         structure_changed = (config.network.hidden != old.network.hidden
                              or config.network.initializer != old.network.initializer
+                             or config.network.bias_init != old.network.bias_init
                              or config.data.features != old.data.features
                              or config.output_units != old.output_units
                              or config.output_activation != old.output_activation

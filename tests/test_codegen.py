@@ -145,6 +145,10 @@ RUNS = {
                                                    learning_rate=0.1, weight_decay=0.001, schedule="exponential",
                                                    decay_steps=200, initializer="he_uniform",
                                                    hidden=(LayerConfig(8, "leaky_relu", 0.0, True),)), "generate"),
+    "bias_start_own_weights_seed": (Config().replace(dataset="circle", n_samples=150, seed=3, weights_seed=8,
+                                                     bias_init=-0.5, learning_rate=0.1,
+                                                     hidden=(LayerConfig(8, "relu"), LayerConfig(4, "tanh"))),
+                                    "embed"),
 }
 
 
@@ -161,7 +165,7 @@ def test_the_playground_script_reproduces_the_trainers_run_exactly(name, tmp_pat
 
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="PyTorch is not installed")
 @pytest.mark.parametrize("name", ["batchnorm_dropout_sgd", "multiclass_adamw_cosine_clip",
-                                  "regression_rmsprop_step_l1"])
+                                  "regression_rmsprop_step_l1", "bias_start_own_weights_seed"])
 def test_the_pytorch_script_runs_and_learns(name, tmp_path):
     config, mode = RUNS[name]
     trainer = Trainer(config)

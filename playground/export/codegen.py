@@ -61,6 +61,8 @@ def _assemble(plan: Plan, framework: str, imports: list[str], data: tuple[str, l
     import_block = "\n\n".join("\n".join(sorted(lines, key=lambda x: (x.startswith("from"), x.split()[1])))
                                 for lines in groups.values() if lines)
     constants = [f"SEED = {plan.config.data.seed}", f"EPOCHS = {plan.epochs}",
+                 *([f"WEIGHTS_SEED = {plan.config.network_seed}"] if plan.config.network.weights_seed is not None
+                   else []),
                  f"BATCH_SIZE = {plan.training.batch_size}"]
     sections = [f'"""{title}\n\n{doc}\n"""', import_block + "\n\n" + "\n".join(constants)]
     for heading, source in (("Data", data_source), ("Model", model), ("Training", train),
@@ -119,13 +121,17 @@ def _playground_sections(plan: Plan) -> tuple[list[str], str, str]:
         model.append(f"regularizer = {call(penalty, *args)}  # on kernels only, as Keras' kernel_regularizer")
         dense_kw["kernel_regularizer"] = "regularizer"
     layers = []
+    hidden_kw = dict(dense_kw)
+    if network.bias_init:
+        imports.append("from playground.nn.initializers import Constant")
+        hidden_kw["bias_initializer"] = f"Constant({num(network.bias_init)})"
     for spec in plan.hidden:
         if spec.batch_norm:  # batch norm normalises the pre-activations
             used |= {"BatchNorm", "Activation"}
-            layers += [call("Dense", str(spec.units), indent=4, **dense_kw), "BatchNorm(momentum=0.99, epsilon=0.001)",
+            layers += [call("Dense", str(spec.units), indent=4, **hidden_kw), "BatchNorm(momentum=0.99, epsilon=0.001)",
                        f'Activation("{spec.activation}")']
         else:
-            layers.append(call("Dense", str(spec.units), indent=4, activation=f'"{spec.activation}"', **dense_kw))
+            layers.append(call("Dense", str(spec.units), indent=4, activation=f'"{spec.activation}"', **hidden_kw))
         if spec.dropout:
             used.add("Dropout")
             layers.append(f"Dropout({num(spec.dropout)})")
@@ -133,7 +139,8 @@ def _playground_sections(plan: Plan) -> tuple[list[str], str, str]:
                        activation=f'"{plan.config.output_activation}"', **dense_kw))
     model.append("# The seed fixes the initial weights, the batch order and the dropout masks, as in the app.\n"
                  "model = Sequential([\n" + "".join(f"    {layer},\n" for layer in layers)
-                 + f"], input_dim={plan.n_inputs}, seed=SEED)")
+                 + f"], input_dim={plan.n_inputs}, "
+                 + ("seed=WEIGHTS_SEED)" if network.weights_seed is not None else "seed=SEED)"))
     kwargs = {k: num(v) for k, v in training.optimizer_kwargs().items()}
     optimizer_class = OPTIMIZER_CLASSES[training.optimizer]
     imports.append(f"from playground.nn.optimizers import {optimizer_class}")

@@ -95,17 +95,20 @@ def sections(plan: Plan) -> tuple[list[str], str, str, list[str]]:
         lines.append(f"decay = regularizers.L2({num(decay)})  # biases and batch norm's gamma and beta")
         dense_kw["bias_regularizer"] = "decay"
     layers = [f"keras.Input(shape=({plan.n_inputs},))"]
+    hidden_kw = dict(dense_kw)
+    if config.network.bias_init:
+        hidden_kw["bias_initializer"] = f"keras.initializers.Constant({num(config.network.bias_init)})"
     for spec in plan.hidden:
         if spec.batch_norm:  # the playground's (and Keras') defaults
             norm = {"momentum": "0.99", "epsilon": "0.001"}
             if decay:
                 norm.update(gamma_regularizer="decay", beta_regularizer="decay")
-            layers += [call("layers.Dense", str(spec.units), indent=4, **dense_kw),
+            layers += [call("layers.Dense", str(spec.units), indent=4, **hidden_kw),
                        call("layers.BatchNormalization", indent=4, **norm),
                        f"layers.Activation({ACTIVATIONS[spec.activation]})"]
         else:
             layers.append(call("layers.Dense", str(spec.units), indent=4, activation=ACTIVATIONS[spec.activation],
-                               **dense_kw))
+                               **hidden_kw))
         if spec.dropout:
             layers.append(f"layers.Dropout({num(spec.dropout)})")
     layers.append(call("layers.Dense", str(config.output_units), indent=4,

@@ -91,6 +91,10 @@ def sections(plan: Plan) -> tuple[list[str], str, str, list[str]]:
                  "    for m in model:\n"
                  "        if isinstance(m, nn.Linear):\n"
                  "            nn.init.zeros_(m.bias)")
+    if config.network.bias_init:
+        lines.append("with torch.no_grad():  # the hidden layers' biases start at the playground's bias_init\n"
+                     "    for m in [m for m in model if isinstance(m, nn.Linear)][:-1]:\n"
+                     f"        nn.init.constant_(m.bias, {num(config.network.bias_init)})")
     probability_note = {"binary": "sigmoid + binary cross-entropy", "multiclass": "softmax + cross-entropy",
                         "regression": "mean squared error"}[plan.task]
     lines.append(f"loss_fn = {loss}  # {probability_note}")

@@ -149,6 +149,24 @@ class Ones(Initializer):
         return np.ones(shape)
 
 
+class Constant(Initializer):
+    """Every entry `value` (Keras' ``initializers.Constant``), e.g. a bias started below zero."""
+
+    name = "constant"
+
+    def __init__(self, value: float = 0.0):
+        self.value = float(value)
+
+    def __call__(self, shape, rng):
+        return np.full(shape, self.value)
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "value": self.value}
+
+
 def get(spec) -> Initializer:
-    """An Initializer from a registered name or an Initializer instance."""
+    """An Initializer from a registered name, an Initializer instance or a config dict (Constant's
+    too: it is not registered, as its value is not part of a name)."""
+    if isinstance(spec, dict) and spec.get("name") == Constant.name:
+        return Constant(spec.get("value", 0.0))
     return INITIALIZERS.get(spec, base=Initializer)
