@@ -319,9 +319,10 @@ class LayerConfig(_Section):
 
 @dataclass(frozen=True)
 class NetworkConfig(_Section):
-    """The hidden layers, the initializer, the start of the hidden layers' biases (``bias_init``,
-    every bias that value), the kernel regularizer (output layer: see Config) and the network's own seed: ``weights_seed`` draws the initial weights, the batch order and the
-    dropout masks; None means the data's seed (see ``Config.network_seed``)."""
+    """The hidden layers, the initializer, the start of every hidden bias (``bias_init``), the
+    kernel regularizer (output layer: see Config) and the network's own seed: ``weights_seed``
+    draws the initial weights, the batch order and the dropout masks; None means the data's seed
+    (see ``Config.network_seed``)."""
 
     hidden: tuple[LayerConfig, ...] = (LayerConfig(4, "tanh"), LayerConfig(2, "tanh"))
     initializer: str = "glorot_uniform"
