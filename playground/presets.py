@@ -241,9 +241,10 @@ LESSONS: dict[str, Lesson] = {lesson.key: lesson for lesson in _LESSONS}
 # What ``hide=`` may name: the panels of the pages, the sidebar sections and controls (config
 # field names, as in the URL keys' long form), and the run buttons.
 SECTIONS = ("sidebar", "data_controls", "network_controls", "training_controls", "view_controls")
-CONTROLS = ("dataset", "n_classes", "noise", "train_share", "n_samples", "seed", "features", "layers",
-            "initializer", "regularization", "reg_rate", "optimizer", "learning_rate", "momentum", "schedule",
-            "batch_size", "clipnorm", "early_stopping", "rule", "play", "step", "reset", "regenerate")
+CONTROLS = ("dataset", "n_classes", "noise", "train_share", "n_samples", "seed", "weights_seed", "features",
+            "layers", "initializer", "bias_init", "regularization", "reg_rate", "optimizer", "learning_rate",
+            "momentum", "schedule", "batch_size", "clipnorm", "early_stopping", "rule", "play", "step", "reset",
+            "regenerate", "new_weights")
 HIDEABLE = PANELS + SECTIONS + CONTROLS
 MAX_HIDE_CHARS = 2000
 

@@ -357,6 +357,41 @@ def test_noise_keeps_the_weights_but_units_rebuild_the_network():
     assert any("rebuilt" in t for t in texts(at.toast)), texts(at.toast)
 
 
+def test_new_data_keeps_the_network_new_weights_keeps_the_data_and_a_link_reproduces_the_run():
+    at = open_page(SMALL)
+    start = weights(at)
+    click(at, "step")
+    click(at, "regenerate")  # new data: the same network goes on training
+    data_seed = at.number_input(key="cfg_seed").value
+    assert session(at).config.data.seed == data_seed != 0 and at.number_input(key="cfg_weights_seed").value == 0
+    assert at.query_params["wseed"] == "0" and epoch_shown(at) == 1
+    click(at, "reset")
+    assert same_weights(start, weights(at))
+    click(at, "step")
+    sender = session(at).trainer.history.train_loss
+    receiver = open_page(dict(at.query_params))  # the link, opened elsewhere
+    click(receiver, "step")
+    assert session(receiver).trainer.history.train_loss == sender
+
+    points = session(at).trainer.data.X_train.copy()
+    click(at, "new_weights")  # the same data, another start
+    assert np.array_equal(session(at).trainer.data.X_train, points) and epoch_shown(at) == 0
+    assert not same_weights(start, weights(at)) and at.number_input(key="cfg_weights_seed").value != 0
+    assert any("initial weights of seed" in t for t in texts(at.toast)), texts(at.toast)
+    at.number_input(key="cfg_weights_seed").set_value(0)  # and back to the first start
+    run(at)
+    assert same_weights(start, weights(at)) and at.query_params["wseed"] == "0"
+
+
+def test_a_bias_start_below_zero_kills_relu_units_from_the_first_epoch():
+    at = open_page({**SMALL, "layers": "8relu,8relu", "bias": "-2"})
+    assert at.number_input(key="cfg_bias_init").value == -2.0
+    assert np.all(weights(at)[1] == -2.0) and np.all(weights(at)[-1] == 0.0)  # hidden biases only
+    at.number_input(key="cfg_bias_init").set_value(0.0)
+    run(at)
+    assert np.all(weights(at)[1] == 0.0) and "bias" not in at.query_params
+
+
 def test_too_high_learning_rate_diverges_and_reset_recovers():
     # Plain SGD: with the default Adam, lr=10 on `plane` does not blow up (its steps are bounded by lr).
     at = open_page({"data": "plane", "lr": "10", "opt": "sgd"})

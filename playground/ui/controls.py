@@ -46,7 +46,8 @@ def widget_values(config: Config) -> dict[str, object]:
     values = {
         "dataset": data.dataset, "n_classes": data.class_count or 2, "noise": data.noise,
         "train_percent": round(data.train_share * 100), "n_samples": data.n_samples, "seed": data.seed,
-        "n_layers": len(network.hidden), "initializer": network.initializer,
+        "weights_seed": config.network_seed, "n_layers": len(network.hidden), "initializer": network.initializer,
+        "bias_init": network.bias_init,
         "regularization": network.regularization,
         "reg_rate": DEFAULT_REG_RATE if network.reg_rate is None else network.reg_rate,
         "optimizer": training.optimizer, "learning_rate": training.learning_rate, "momentum": training.momentum,
@@ -90,8 +91,9 @@ def _remove_layer() -> None:
         st.session_state[_key("n_layers")] = count - 1
 
 
-def _new_seed() -> None:
-    st.session_state[_key("seed")] = random.randrange(BOUNDS["seed"].high)
+def _new_seed(name: str) -> None:
+    """A random seed for the `name` widget ("seed": new data; "weights_seed": new initial weights)."""
+    st.session_state[_key(name)] = random.randrange(BOUNDS[name].high)
 
 
 def _bounds(name: str) -> tuple[float, float]:
@@ -127,9 +129,17 @@ def data_controls(custom: CustomData | None) -> None:
         st.slider("Noise", 0.0, 0.5, step=0.01, key=_key("noise"), help=info.noise_meaning)
         st.slider("Points", 50, 5000, step=50, key=_key("n_samples"))
     st.slider("Training share (%)", 10, 90, step=5, key=_key("train_percent"))
-    st.number_input("Seed", 0, BOUNDS["seed"].high, step=1, key=_key("seed"))
-    st.button("Regenerate", icon=":material/casino:", on_click=_new_seed, key="regenerate", width="stretch",
-              help="New data from a new seed; the network keeps its weights.")
+    data_seed, weights_seed = st.columns(2, vertical_alignment="bottom")
+    data_seed.number_input("Data seed", 0, BOUNDS["seed"].high, step=1, key=_key("seed"),
+                           help="Draws the points and the train/test split.")
+    data_seed.button("New data", icon=":material/casino:", on_click=_new_seed, args=("seed",), key="regenerate",
+                     width="stretch", help="New points from a new data seed; the network keeps its weights.")
+    weights_seed.number_input("Weights seed", 0, BOUNDS["weights_seed"].high, step=1, key=_key("weights_seed"),
+                              help="Draws the network's initial weights, batch order and dropout masks. Type "
+                                   "the previous seed to go back to that start.")
+    weights_seed.button("New weights", icon=":material/casino:", on_click=_new_seed, args=("weights_seed",),
+                        key="new_weights", width="stretch",
+                        help="The same data, the network started again from other initial weights.")
     st.caption("Input features")
     columns = st.columns(3)
     for index, (name, feature) in enumerate(FEATURES.items()):
@@ -155,6 +165,8 @@ def network_controls() -> None:
         dropout.slider("Dropout", 0.0, 0.9, step=0.05, key=_layer_key(index, "dropout"))
         batch_norm.checkbox("Batch norm", key=_layer_key(index, "batch_norm"))
     st.selectbox("Initializer", BOUNDS["initializer"], key=_key("initializer"))
+    st.number_input("Bias start", *_bounds("bias_init"), step=0.5, format="%.2f", key=_key("bias_init"),
+                    help="Every hidden unit's bias starts here (0 as usual). Below zero, ReLU units may start dead.")
     st.selectbox("Regularization", BOUNDS["regularization"], key=_key("regularization"))
     if st.session_state[_key("regularization")] != "none":
         st.select_slider("Regularization rate", _with_current(REG_RATES, _key("reg_rate")), key=_key("reg_rate"))
@@ -241,6 +253,7 @@ def config_from_widgets(previous: Config, custom: CustomData | None) -> tuple[Co
             dataset=get("dataset"), custom=custom,
             n_classes=int(get("n_classes")) if variable else None, noise=float(get("noise")),
             train_share=get("train_percent") / 100, n_samples=int(get("n_samples")), seed=int(get("seed")),
+            weights_seed=int(get("weights_seed")), bias_init=float(get("bias_init")),
             features=features, hidden=hidden, initializer=get("initializer"),
             regularization=get("regularization"), reg_rate=_reg_rate(previous),
             optimizer=get("optimizer"), learning_rate=float(get("learning_rate")), momentum=float(get("momentum")),

@@ -42,7 +42,7 @@ _CONTROL_KEYS = {  # hide= control name -> widget keys (the sidebar's keys are c
     "regularization": ("cfg_regularization", "cfg_reg_rate"), "momentum": ("cfg_momentum", "cfg_nesterov"),
     "schedule": ("cfg_schedule", "cfg_decay_steps", "cfg_decay_rate"), "clipnorm": ("cfg_clip", "cfg_clipnorm"),
     "early_stopping": ("cfg_early_stopping", "cfg_patience"), "play": ("play", "pause"), "step": ("step",),
-    "reset": ("reset",), "regenerate": ("regenerate",),
+    "reset": ("reset",), "regenerate": ("regenerate",), "new_weights": ("new_weights",),
 }
 _FINDINGS_LIVE = ('[data-testid="stColumn"]:has(.st-key-network) '
                   '[data-testid="stElementContainer"]:has([data-testid="stCaptionContainer"])')
