@@ -53,6 +53,7 @@ INITIALIZERS = ("glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "l
 REGULARIZATIONS = ("none", "l1", "l2", "l1l2")
 OPTIMIZERS = ("sgd", "rmsprop", "adam", "adamw", "adagrad")
 SCHEDULES = ("constant", "step", "exponential", "cosine")
+PACES = ("1", "2", "5", "10", "25", "max")  # live epochs per frame ("max": as many as fit between frames)
 RULES = ("backprop", "perceptron")  # how the weights learn; "perceptron": see playground/perceptron.py
 
 # Which hyperparameters each optimizer and schedule reads (Keras argument names); the UI shows
@@ -116,6 +117,8 @@ BOUNDS: dict[str, Range | tuple[str, ...]] = {
     "clipnorm": Range(0.0, 100.0, low_open=True),
     "patience": Range(1, 1000),
     "grid": Range(50, 200),
+    "pace": PACES,
+    "stop_at": Range(1, 1_000_000),
 }
 
 
@@ -399,12 +402,16 @@ class TrainingConfig(_Section):
 
 @dataclass(frozen=True)
 class ViewConfig(_Section):
-    """How the run is drawn (no effect on training)."""
+    """How the run is drawn and paced live (no effect on what it learns): ``pace`` is the epochs
+    per frame while playing, ``stop_at`` an epoch at which Play pauses (None: never), e.g. a
+    lesson's budget."""
 
     show_test: bool = False
     discretize: bool = False
     grid: int = 100
     log_scale: bool = False
+    pace: str = "max"
+    stop_at: int | None = None
 
 
 SECTIONS: dict[str, type[_Section]] = {
@@ -567,6 +574,7 @@ QUERY_KEYS = {  # URL parameter -> field
     "batch": "batch_size", "clip": "clipnorm", "early_stop": "early_stopping", "patience": "patience",
     "rule": "rule",
     "test": "show_test", "discretize": "discretize", "grid": "grid", "log_scale": "log_scale",
+    "pace": "pace", "stop": "stop_at",
 }
 _FIELD_TYPE = {f.name: f.type for cls in (*SECTIONS.values(), LayerConfig) for f in dataclasses.fields(cls)}
 TRUE_WORDS, FALSE_WORDS = ("true", "1", "yes", "on"), ("false", "0", "no", "off")  # URL booleans

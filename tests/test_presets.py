@@ -101,115 +101,162 @@ def test_a_malformed_lesson_is_refused():
 
 
 # ---------------------------------------------------------------------------------------------
-# Each lesson's outcome, for its own budget
+# Each lesson's promise, for its own budget, on seeds it was not tuned on
+#
+# A lecturer presses New data on stage, or opens a lesson on a laptop whose seed differs: the
+# lesson must still show what it promises. Each promise below is checked at the lesson's own
+# seed after New data (other points, the same network), and on ten seeds the lessons were never
+# tuned on (points and initial weights both new), of which at least nine must hold. The settings
+# were tuned on seeds 0-20; TEST_SEEDS are far from them.
+
+TEST_SEEDS = range(101, 111)
+NEW_DATA_SEED = 987_654  # what New data might draw
 
 
-def test_xor_needs_a_hidden_layer():
-    linear, hidden = runs("xor-needs-hidden")
+def with_seed(config: Config, seed: int) -> Config:
+    """The config with data and network both drawn from `seed`."""
+    return config.replace(seed=seed, weights_seed=None)
+
+
+def after_new_data(config: Config) -> Config:
+    """What New data does: other points, the same network seed."""
+    return config.replace(seed=NEW_DATA_SEED, weights_seed=config.network_seed)
+
+
+def xor_needs_hidden(linear, hidden):
     assert linear.config.network.hidden == () and len(hidden.config.network.hidden) == 1
-    assert accuracy(linear) < 0.65   # measured 0.505
-    assert accuracy(hidden) > 0.9    # measured 1.0
+    assert accuracy(linear) <= 0.65, accuracy(linear)  # measured 0.47-0.55
+    assert accuracy(hidden) >= 0.9, accuracy(hidden)   # measured 0.97-1.0
 
 
-def test_feature_engineering_solves_the_circle_without_hidden_layers():
-    (trainer,) = runs("feature-engineering")
+def feature_engineering(trainer):
     assert trainer.config.network.hidden == () and trainer.config.data.features == ("x1sq", "x2sq")
-    assert accuracy(trainer) > 0.95  # measured 0.99
+    assert accuracy(trainer) >= 0.9, accuracy(trainer)  # measured 0.98-1.0
 
 
-def test_the_perceptron_converges_on_linearly_separable_data():
-    (trainer,) = runs("perceptron")
+def perceptron(trainer):
     assert trainer.model.layers[-1].activation.name == "step" and len(trainer.model.layers) == 1
     mistakes = trainer.rule.mistakes
-    assert len(mistakes) == trainer.epoch == LESSONS["perceptron"].epochs
-    assert mistakes[0] > 0 and mistakes[-1] == 0 and 0 in mistakes  # measured 8 2 3 3 1 1 0 0 ...
+    assert len(mistakes) == trainer.epoch and mistakes[0] > 0 and 0 in mistakes, mistakes
     assert trainer.history.train_metric[-1] == 1.0
     assert trainer.history.train_loss[-1] == 0.0  # the loss of a perceptron run is its error rate
 
 
-def test_the_perceptron_never_converges_on_xor():
-    (trainer,) = runs("perceptron-xor")
-    assert max(trainer.history.train_metric) < 0.8  # measured at most 0.69
-    assert min(trainer.rule.mistakes) > 0           # measured at least 38 of 100 every epoch
+def perceptron_xor(trainer):
+    assert max(trainer.history.train_metric) < 0.8, max(trainer.history.train_metric)
+    assert min(trainer.rule.mistakes) > 0, trainer.rule.mistakes
     losses, metrics = np.array(trainer.history.train_loss), np.array(trainer.history.train_metric)
     assert np.allclose(losses, 1.0 - metrics)
 
 
-def test_overfitting():
-    (trainer,) = runs("overfitting")
+def overfitting(trainer):
     history = trainer.history
-    assert history.train_loss[-1] < 0.05                     # measured 0.024
-    assert history.test_loss[-1] > 1.3 * min(history.test_loss)  # measured 2.77 against 0.40 (epoch 12)
-    assert trainer.generalization_gap > 1.0                   # measured 2.77
+    assert history.train_loss[-1] < 0.1, history.train_loss[-1]
+    assert history.test_loss[-1] >= 1.5 * min(history.test_loss), (history.test_loss[-1], min(history.test_loss))
     assert "overfitting" in kinds(trainer)
 
 
-@pytest.mark.parametrize("key", ["l2-cures-overfitting", "dropout-cures-overfitting"])
-def test_regularization_cures_overfitting(key):
-    plain, cured = runs(key)
-    assert LESSONS[key].runs[0] == LESSONS["overfitting"].config
-    # measured: L2 0.305 and dropout 0.48 against 2.80
-    assert cured.history.test_loss[-1] < 0.5 * plain.history.test_loss[-1]
+def regularization_cures_overfitting(plain, cured):
+    assert cured.history.test_loss[-1] <= 0.7 * plain.history.test_loss[-1], (
+        cured.history.test_loss[-1], plain.history.test_loss[-1])
     assert cured.generalization_gap < 0.5 * plain.generalization_gap
 
 
-def test_dying_relu():
-    relu, leaky = runs("dying-relu")
-    assert dead_share(relu) >= 0.4                      # measured 0.62 (15 of 24 units)
-    assert "dead" in kinds(relu) and accuracy(relu) < 0.6  # measured 0.5: a constant output
+def dying_relu(relu, leaky):
+    assert dead_share(relu) >= 0.5, dead_share(relu)  # measured 0.71-0.92
+    assert "dead" in kinds(relu) and accuracy(relu) <= 0.6, accuracy(relu)  # a constant output: 0.5
     assert leaky.status == "ready" and np.all(np.isfinite(leaky.history.train_loss))
-    assert accuracy(leaky) > max(0.8, accuracy(relu))  # measured 1.0
+    assert accuracy(leaky) >= 0.9, accuracy(leaky)  # measured 0.93-1.0
     assert dead_share(leaky) == 0.0
 
 
-def test_vanishing_gradients():
-    sigmoid, relu = runs("vanishing-gradients")
+def vanishing_gradients(sigmoid, relu):
     snapshot = sigmoid.snapshot()
-    assert accuracy(sigmoid) < 0.6  # measured 0.5
-    assert snapshot.output_gradient_norm >= 100 * snapshot.layers[0].kernel_gradient_norm  # measured 3e7 x
+    assert accuracy(sigmoid) <= 0.65, accuracy(sigmoid)
+    assert snapshot.output_gradient_norm >= 100 * snapshot.layers[0].kernel_gradient_norm
     assert "vanishing" in kinds(sigmoid)
-    assert accuracy(relu) > 0.9  # measured 1.0
+    assert accuracy(relu) >= 0.9, accuracy(relu)
 
 
-def test_batch_norm_rescues_the_deep_network():
-    plain, normalised = runs("batch-norm-rescues")
-    assert LESSONS["batch-norm-rescues"].runs[0] == LESSONS["vanishing-gradients"].runs[0]
+def batch_norm_rescues(plain, normalised):
     assert all(layer.batch_norm for layer in normalised.config.network.hidden)
-    assert accuracy(plain) < 0.6       # measured 0.5
-    assert accuracy(normalised) > 0.9  # measured 1.0
+    assert accuracy(plain) <= 0.65 and accuracy(normalised) >= 0.9, (accuracy(plain), accuracy(normalised))
 
 
-def test_optimizer_race():
-    lesson = LESSONS["optimizer-race"]
-    comparison = Comparison(lesson.runs, lesson.labels)
-    assert all(run.same_start(comparison.runs[0]) for run in comparison.runs)  # the same initial weights
-    sgd, momentum, rmsprop, adam = (trained(config, lesson.epochs).history.train_loss[-1] for config in lesson.runs)
-    # measured: SGD 0.60, momentum 0.034, RMSprop 0.0038, Adam 0.0053
-    assert momentum < 0.5 * sgd and adam < 0.5 * sgd and rmsprop < 0.5 * sgd
+def optimizer_race(sgd, momentum, rmsprop, adam):
+    final = [run.history.train_loss[-1] for run in (sgd, momentum, rmsprop, adam)]
+    assert max(final[1:]) <= 0.5 * final[0], final  # measured: SGD 0.6, the others below 0.05
 
 
-def test_a_learning_rate_too_high_diverges_and_the_guard_says_why():
-    (trainer,) = runs("learning-rate-too-high")
-    assert trainer.status == "diverged"
-    assert "learning rate 1 is too high" in trainer.message  # measured: at epoch 17
+def learning_rate_too_high(trainer):
+    assert trainer.status == "diverged", trainer.history.train_loss
+    assert "the learning rate 1.5 is too high" in trainer.message and "try 0.15" in trainer.message
     losses = trainer.history.train_loss
-    assert np.all(np.isfinite(losses)) and max(losses) > 1e6 * losses[0]  # measured 1.9 -> 1.5e12
+    assert np.all(np.isfinite(losses)) and max(losses) > 100 * losses[0]  # the climb stays on screen
 
 
-def test_initialisation_matters():
-    zeros, small, he = runs("initialisation-matters")
+def initialisation_matters(zeros, small, he):
     for layer in zeros.hidden:
         kernel, bias = layer.dense.params["kernel"], layer.dense.params["bias"]
         assert np.ptp(kernel, axis=1).max() < 1e-12 and np.ptp(bias) < 1e-12  # every unit the same ...
-        assert np.abs(kernel).max() > 0.1  # ... although the weights moved (measured up to 2.9)
-    assert accuracy(zeros) < 0.8 and accuracy(small) < 0.8  # measured 0.65 and 0.64
-    assert accuracy(he) > 0.9                                # measured 1.0
+        assert np.abs(kernel).max() > 0.0  # ... although the weights moved
+    assert accuracy(zeros) < 0.9 and accuracy(small) < 0.9, (accuracy(zeros), accuracy(small))
+    assert accuracy(he) >= 0.9, accuracy(he)
 
 
-def test_the_spiral_needs_depth_and_width():
-    small, big = runs("spiral-depth-width")
-    assert accuracy(small) < 0.8  # measured 0.695
-    assert accuracy(big) > 0.95   # measured 1.0
+def spiral_depth_width(small, big):
+    assert accuracy(small) <= 0.8 and accuracy(big) >= 0.9, (accuracy(small), accuracy(big))  # measured <= 0.66
+
+
+PROMISES = {
+    "xor-needs-hidden": xor_needs_hidden, "feature-engineering": feature_engineering, "perceptron": perceptron,
+    "perceptron-xor": perceptron_xor, "overfitting": overfitting,
+    "l2-cures-overfitting": regularization_cures_overfitting,
+    "dropout-cures-overfitting": regularization_cures_overfitting, "dying-relu": dying_relu,
+    "vanishing-gradients": vanishing_gradients, "batch-norm-rescues": batch_norm_rescues,
+    "optimizer-race": optimizer_race, "learning-rate-too-high": learning_rate_too_high,
+    "initialisation-matters": initialisation_matters, "spiral-depth-width": spiral_depth_width,
+}
+
+
+def check(key: str, configs) -> str:
+    """"" when the lesson's promise holds for these runs, else what failed."""
+    try:
+        PROMISES[key](*(trained(config, LESSONS[key].epochs) for config in configs))
+    except AssertionError as error:
+        return str(error).splitlines()[0] or "failed"
+    return ""
+
+
+def test_every_lesson_has_a_promise():
+    assert set(PROMISES) == set(LESSONS)
+
+
+@pytest.mark.lessons
+@pytest.mark.parametrize("key", list(LESSONS))
+def test_the_lesson_keeps_its_promise_at_its_seed_after_new_data_and_on_nine_of_ten_new_seeds(key):
+    lesson = LESSONS[key]
+    assert check(key, lesson.runs) == ""
+    assert check(key, [after_new_data(config) for config in lesson.runs]) == ""
+    failed = {seed: why for seed in TEST_SEEDS if (why := check(key, [with_seed(c, seed) for c in lesson.runs]))}
+    assert len(failed) <= 1, failed
+
+
+def test_the_regularization_lessons_start_from_the_overfitting_run():
+    for key in ("l2-cures-overfitting", "dropout-cures-overfitting"):
+        assert LESSONS[key].runs[0] == LESSONS["overfitting"].config
+    assert LESSONS["batch-norm-rescues"].runs[0] == LESSONS["vanishing-gradients"].runs[0]
+    lesson = LESSONS["optimizer-race"]
+    comparison = Comparison(lesson.runs, lesson.labels)
+    assert all(run.same_start(comparison.runs[0]) for run in comparison.runs)  # the same initial weights
+
+
+def test_a_lesson_sets_its_pace_and_stops_at_its_budget():
+    for lesson in LESSONS.values():
+        for config in lesson.runs:
+            assert config.view.stop_at == lesson.epochs and config.view.pace == lesson.pace
+            assert Config.from_query(config.to_query()).view == config.view  # the URL carries both
+    assert LESSONS["perceptron"].pace == "1" and LESSONS["learning-rate-too-high"].pace == "1"
 
 
 def test_a_lesson_trains_the_same_way_twice():

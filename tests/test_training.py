@@ -230,3 +230,14 @@ def test_snapshot_follows_the_weights_mid_epoch_and_is_made_once_per_point():
     assert not np.array_equal(mid.grid, trainer.history.snapshots[-1].grid)
     trainer.apply(trainer.config.replace(learning_rate=0.2))
     assert trainer.snapshot() is not mid  # a live change is a new point of the run
+
+
+def test_a_downloaded_script_trains_as_long_as_the_run_or_its_lesson_suggests():
+    from playground.presets import LESSONS
+    from playground.ui.export_panel import DEFAULT_SCRIPT_EPOCHS, script_epochs
+
+    fresh = Trainer(config(n_samples=100))
+    assert script_epochs(fresh) == DEFAULT_SCRIPT_EPOCHS == 100  # was 1: max(1, 0) or 100
+    assert script_epochs(Trainer(LESSONS["dying-relu"].config)) == LESSONS["dying-relu"].epochs
+    fresh.advance(epochs=3)
+    assert script_epochs(fresh) == 3

@@ -295,7 +295,9 @@ def toolbar(current: CompareState) -> None:
                     help="Train every run one epoch.", **common)
     reset_col.button("Reset", icon=":material/restart_alt:", key="compare_reset", on_click=reset,
                      help="Every run back to its initial weights.", **common)
-    st.session_state.setdefault("compare_speed", "max")
+    if st.session_state.get("compare_speed_for") is not current.comparison:  # a lesson's runs set their pace
+        st.session_state["compare_speed_for"] = current.comparison
+        st.session_state["compare_speed"] = current.runs[0].config.view.pace
     speed_col.select_slider("Epochs per frame", SPEEDS, key="compare_speed",
                             help="'max' trains as many epochs as fit between two frames (shared by all runs).")
 
@@ -365,8 +367,9 @@ def live_panel(current: CompareState) -> None:
     @st.fragment(run_every=FRAME_SECONDS if current.running else None)
     def panel() -> None:
         if current.running:
-            advance_frame(current.comparison, current, st.session_state.get("compare_speed", "max"))
-            if not current.comparison.running:
+            paused = advance_frame(current.comparison, current, st.session_state.get("compare_speed", "max"),
+                                   current.runs[0].config.view.stop_at)
+            if not current.comparison.running or paused:
                 current.running = False
                 st.rerun()  # a full rerun re-creates the fragment without its timer
         draw(current)

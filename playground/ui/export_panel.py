@@ -11,6 +11,7 @@ from playground.ui import state
 
 FRAMEWORKS = {"keras": "Keras 3", "pytorch": "PyTorch", "playground": "playground.nn"}
 MAX_SCRIPT_EPOCHS = 100_000
+DEFAULT_SCRIPT_EPOCHS = 100  # a fresh run without a suggested budget
 
 
 def _download(label: str, kind: str, data, config, key: str) -> None:
@@ -77,12 +78,19 @@ def _animation(session: state.Session) -> None:
         st.caption(reason)
 
 
+def script_epochs(trainer) -> int:
+    """The epochs a downloaded script trains by default: as many as the run has trained, else the
+    budget its config suggests (a lesson's stop_at), else DEFAULT_SCRIPT_EPOCHS."""
+    epochs = trainer.epoch or trainer.config.view.stop_at or DEFAULT_SCRIPT_EPOCHS
+    return min(max(1, epochs), MAX_SCRIPT_EPOCHS)
+
+
 def _code(session: state.Session) -> None:
     config = session.config
     left, right = st.columns([2, 1])
     framework = left.segmented_control("Framework", list(FRAMEWORKS), format_func=FRAMEWORKS.get,
                                        default="keras", key="code_framework")
-    epochs = right.number_input("Epochs", 1, MAX_SCRIPT_EPOCHS, value=max(1, session.trainer.epoch) or 100,
+    epochs = right.number_input("Epochs", 1, MAX_SCRIPT_EPOCHS, value=script_epochs(session.trainer),
                                 key="code_epochs")
     try:
         source = export.script(framework or "keras", config, int(epochs), data=session.trainer.data)

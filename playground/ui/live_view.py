@@ -14,6 +14,7 @@ import time
 import streamlit as st
 
 from playground import figures
+from playground.config import PACES
 from playground.datasets import FEATURES
 from playground.nn import Dense
 from playground.ui import own_data, state
@@ -24,7 +25,7 @@ from playground.ui.live_chart import figure_bytes, live_chart
 FRAME_SECONDS = 0.05
 TRAIN_SHARE = 0.25        # at "max" speed, train for this share of the time between two frames ...
 TRAIN_SECONDS = (0.03, 0.12)  # ... within these bounds (a busy browser asks for frames less often)
-SPEEDS = ("1", "2", "5", "10", "25", "max")
+SPEEDS = PACES
 LIVE_CURVE_POINTS = 600   # loss curves are thinned to this many points per frame
 SIDE_CHARTS_EVERY = 3     # while playing, the network picture and health strip are rebuilt every 3rd frame,
 LOSS_EVERY = 2            # the loss curves every 2nd
@@ -44,22 +45,38 @@ def toolbar(session: state.Session) -> None:
                 disabled=not ready, **common)
     reset.button("Reset", icon=":material/restart_alt:", key="reset", on_click=state.reset,
                  help="Back to the initial weights (same seed, same weights).", **common)
-    st.session_state.setdefault("speed", "max")
+    pace_widget(session, session.trainer, "speed")
     speed.select_slider("Epochs per frame", SPEEDS, key="speed",
                         help="'max' trains as many epochs as fit between two frames.")
 
 
-def advance_frame(run, clock, speed: str) -> None:
+def pace_widget(session, run, key: str) -> None:
+    """Set the pace widget `key` from the config of a run loaded anew (a lesson or a link sets its
+    pace), and put a pace the user chose into the config, so the address bar carries it."""
+    if st.session_state.get(f"{key}_for") is not run:
+        st.session_state[f"{key}_for"] = run
+        st.session_state[key] = session.config.view.pace
+    elif st.session_state.get(key) != session.config.view.pace:
+        state.apply_config(session, session.config.replace(pace=st.session_state[key]))
+
+
+def advance_frame(run, clock, speed: str, stop_at: int | None = None) -> bool:
     """Advance `run` (a Trainer or a Comparison) for one frame: by `speed` epochs, or at "max" by a
-    share of the time since the last frame, kept in `clock.last_frame` (0: the first frame)."""
+    share of the time since the last frame, kept in `clock.last_frame` (0: the first frame).
+
+    Never past `stop_at` (a lesson's budget) while the run is before it; returns True when the run
+    has just reached it (the caller pauses). A run at or past it trains on freely.
+    """
     now = time.perf_counter()
     interval = now - clock.last_frame if clock.last_frame else FRAME_SECONDS
     clock.last_frame = now
     budget = min(max(TRAIN_SHARE * interval, TRAIN_SECONDS[0]), TRAIN_SECONDS[1])
+    left = stop_at - run.epoch if stop_at is not None and run.epoch < stop_at else None
     if speed == "max":
-        run.advance(seconds=budget)
+        run.advance(epochs=left, seconds=budget)
     else:
-        run.advance(epochs=int(speed), seconds=TRAIN_SECONDS[1])
+        run.advance(epochs=int(speed) if left is None else min(int(speed), left), seconds=TRAIN_SECONDS[1])
+    return left is not None and run.epoch >= stop_at
 
 
 def _number(value: float, digits: int = 4) -> str:
@@ -165,8 +182,9 @@ def live_panel(session: state.Session) -> None:
     def panel() -> None:
         with session.lock:
             if session.running:
-                advance_frame(session.trainer, session, st.session_state.get("speed", "max"))
-                if session.trainer.status != "ready":
+                paused = advance_frame(session.trainer, session, st.session_state.get("speed", "max"),
+                                       session.config.view.stop_at)
+                if session.trainer.status != "ready" or paused:
                     session.running = False
                     st.rerun()  # a full rerun re-creates the fragment without its timer
             with st.container(key="live_panel"):
