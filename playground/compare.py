@@ -116,6 +116,18 @@ class Comparison:
 
     def __init__(self, configs: Sequence[Config], labels: Sequence[str] | None = None):
         configs = list(configs)
+        labels = self.check(configs, labels)
+        self.runs: list[CompareRun] = []
+        for label, config in zip(labels, configs, strict=True):
+            trainer = Trainer(config)
+            self.runs.append(CompareRun(str(label), trainer, trainer.model.get_weights()))
+        self.epoch = 0
+
+    @staticmethod
+    def check(configs: Sequence[Config], labels: Sequence[str] | None = None) -> list[str]:
+        """The runs' labels if `configs` and `labels` make a comparison; ValueError saying why not.
+        Nothing is built, so a caller can check before it frees the comparison it replaces."""
+        configs = list(configs)
         if not MIN_RUNS <= len(configs) <= MAX_RUNS or not all(isinstance(c, Config) for c in configs):
             raise ValueError(f"A comparison needs {MIN_RUNS} to {MAX_RUNS} Config objects. "
                              f"Received: {len(configs)} items")
@@ -127,11 +139,7 @@ class Comparison:
         labels = list(labels) if labels is not None else default_labels(configs)
         if len(labels) != len(configs):
             raise ValueError(f"Expected one label per run ({len(configs)}). Received: {len(labels)} labels")
-        self.runs: list[CompareRun] = []
-        for label, config in zip(labels, configs, strict=True):
-            trainer = Trainer(config)
-            self.runs.append(CompareRun(str(label), trainer, trainer.model.get_weights()))
-        self.epoch = 0
+        return labels
 
     @property
     def trainers(self) -> list[Trainer]:
@@ -142,24 +150,38 @@ class Comparison:
         """True while at least one run can still train."""
         return any(run.status == "ready" for run in self.runs)
 
+    @property
+    def epoch_progress(self) -> float:
+        """The share of its current epoch the run furthest behind has trained, in [0, 1)."""
+        ready = [run.trainer for run in self.runs if run.status == "ready"]
+        return min((t.epoch_progress for t in ready if t.epoch == self.epoch), default=0.0)
+
     def advance(self, epochs: int | None = None, seconds: float | None = None) -> int:
-        """Advance every ready run by the same whole epochs: `epochs` of them, or as many rounds
-        as fit in `seconds` (checked after each round, so a round in progress is finished);
-        with neither, one epoch. Returns the number of epochs advanced."""
+        """Advance every ready run by `epochs` more whole epochs, or for `seconds`, whichever ends
+        first; with neither, one epoch. The run furthest behind always trains next, one epoch at most
+        at a time, so no run is ever more than one epoch ahead of another and a large network's epoch
+        is trained over several calls. Returns the number of epochs every ready run has gained."""
         if epochs is None and seconds is None:
             epochs = 1
         deadline = None if seconds is None else time.perf_counter() + seconds
-        target = math.inf if epochs is None else epochs
-        done = 0
-        while done < target and self.running:
-            for run in self.runs:
-                if run.status == "ready":
-                    run.trainer.advance(epochs=1)
-            done += 1
-            self.epoch += 1
+        start = self.epoch
+        goal = math.inf if epochs is None else start + epochs
+        while self.running:
+            behind = min((run.trainer for run in self.runs if run.status == "ready"),
+                         key=lambda trainer: (trainer.epoch, trainer.epoch_progress))
+            if behind.epoch >= goal:
+                break
+            behind.advance(epochs=1, seconds=None if deadline is None else max(0.0, deadline - time.perf_counter()))
+            self._count_epochs()
             if deadline is not None and time.perf_counter() >= deadline:
                 break
-        return done
+        return self.epoch - start
+
+    def _count_epochs(self) -> None:
+        """`epoch`: the epochs every ready run has completed (kept when none is ready)."""
+        ready = [run.trainer.epoch for run in self.runs if run.status == "ready"]
+        if ready:
+            self.epoch = min(ready)
 
     def reset(self) -> None:
         """Every run back to its initial weights and epoch 0."""

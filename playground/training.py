@@ -34,6 +34,16 @@ TILE_BYTES = 64 * 1024       # budget for one snapshot's neuron tiles
 MAX_TILE = 24                # neuron tile side, in grid cells
 WEIGHTS_IN_SNAPSHOTS = 20_000  # keep weights in snapshots for networks up to this many parameters
 WEIGHT_LIMIT = 1e6           # a weight beyond this magnitude counts as diverged
+# What one snapshot may spend, in multiply-adds (a point through the network costs about one per
+# parameter; this host does ~5e9 a second): the boundary grid and the layer statistics are made
+# coarser or drawn from fewer training points for a network too large to fit, and a snapshot made
+# mid-epoch reuses the last epoch's losses when evaluating every point would not fit. A default run
+# is far below every budget; the largest network a link can ask for (8 x 256 units) gets a 24 x 24
+# grid and statistics over 256 points, so a live frame stays within about twice its training time.
+GRID_MACS = 3e8
+STATS_MACS = 1.5e8
+EVALUATION_MACS = 2e8
+MIN_GRID, MIN_STATS_ROWS = 20, 64
 GRID_LEVELS = 200            # grids are stored as uint8 0..200 (see DESIGN.md: payload size)
 
 
@@ -208,7 +218,11 @@ class Trainer:
         units = self.model.output_dim
         self.Y_train = losses.prepare_targets(loss, self.data.y_train, units)
         self.Y_test = losses.prepare_targets(loss, self.data.y_test, units)
-        self._grid_features = self.data.features(grid_points(self.config.view.grid), self.config.data.features)
+        cost = max(1, self.model.count_params())
+        self.grid_size = min(self.config.view.grid, max(MIN_GRID, math.isqrt(int(GRID_MACS // cost))))
+        self._grid_features = self.data.features(grid_points(self.grid_size), self.config.data.features)
+        self._stats_rows = max(MIN_STATS_ROWS, int(STATS_MACS // cost))
+        self._evaluation_affordable = (self.data.F_train.shape[0] + self.data.F_test.shape[0]) * cost <= EVALUATION_MACS
         neurons = sum(layer.units for layer in self.hidden)
         self.tile_size = max(4, min(MAX_TILE, int(math.sqrt(TILE_BYTES / max(1, neurons)))))
         self._tile_features = self.data.features(grid_points(self.tile_size), self.config.data.features)
@@ -420,14 +434,22 @@ class Trainer:
             self._fresh = (point, self._make_snapshot())
         return self._fresh[1]
 
+    @property
+    def epoch_progress(self) -> float:
+        """The share of the current epoch's batches already trained, in [0, 1)."""
+        return self._cursor / max(1, self.Y_train.shape[0])
+
     def _make_snapshot(self, train=None, test=None) -> Snapshot:
         with np.errstate(all="ignore"):
+            if train is None and not self._evaluation_affordable:  # see EVALUATION_MACS
+                train, test = self._last_recorded()
             if train is None:
                 train = self._evaluate(self.data.F_train, self.Y_train, self.data.y_train)
                 test = self._evaluate(self.data.F_test, self.Y_test, self.data.y_test)
             grid, grid_class = self._grid_levels()
             tiles = self._neuron_tiles()
-            layers = diagnostics.layer_stats(self.model, self.hidden, self.data.F_train, self.Y_train)
+            rows = self._stats_rows  # the training set is in random order: its first rows are a fair sample
+            layers = diagnostics.layer_stats(self.model, self.hidden, self.data.F_train[:rows], self.Y_train[:rows])
             output_norm = float(np.linalg.norm(self.model.layers[-1].grads["kernel"]))
         self._update_dead_since(layers)
         findings = diagnostics.layer_findings(layers, output_norm, self.dead_since)
@@ -437,8 +459,13 @@ class Trainer:
         return Snapshot(self.epoch, train[0], test[0], train[1], test[1], grid, grid_class, tiles, weights,
                         layers, output_norm, findings)
 
+    def _last_recorded(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        """(loss, metric) of the training and test sets at the last recorded epoch."""
+        history = self.history
+        return (history.train_loss[-1], history.train_metric[-1]), (history.test_loss[-1], history.test_metric[-1])
+
     def _grid_levels(self) -> tuple[np.ndarray, np.ndarray | None]:
-        size = self.config.view.grid
+        size = self.grid_size
         output = self.model.predict(self._grid_features)
         if self.config.data.task == "regression":
             return to_levels(output[:, 0], -1.0, 1.0).reshape(size, size), None

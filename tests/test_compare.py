@@ -106,13 +106,26 @@ def test_advancing_keeps_the_epochs_equal():
     assert [t.epoch for t in comparison.trainers] == [3, 3, 3] and comparison.epoch == 3
     assert comparison.advance() == 1
     done = comparison.advance(seconds=0.05)
-    assert done >= 1  # a round is always finished, even when it takes longer than the time given
-    assert [t.epoch for t in comparison.trainers] == [4 + done] * 3 == [comparison.epoch] * 3
+    epochs = [t.epoch for t in comparison.trainers]  # timed: the runs end within one epoch of each other
+    assert min(epochs) == comparison.epoch == 4 + done and max(epochs) - min(epochs) <= 1
+    comparison.advance(epochs=1)  # the runs behind catch up first
+    assert [t.epoch for t in comparison.trainers] == [comparison.epoch] * 3 == [5 + done] * 3
     assert all(t.history.epochs == list(range(comparison.epoch + 1)) for t in comparison.trainers)
     comparison.reset()
     assert [t.epoch for t in comparison.trainers] == [0, 0, 0] and comparison.epoch == 0
     assert all(run.same_start(run) and same_weights(run.trainer.model.get_weights(), run.initial_weights)
                for run in comparison.runs)
+
+
+def test_a_timed_advance_stops_inside_an_epoch_too_long_for_its_time():
+    """A large run's epoch is trained over several frames instead of holding the page for all of it."""
+    big = vary(Config().replace(n_samples=4000, batch_size=1), layers="32relu,32relu")
+    comparison = Comparison([big, vary(big, learning_rate=0.01)], ["a", "b"])
+    assert comparison.advance(seconds=0.01) == 0
+    assert comparison.epoch == 0 and all(t.epoch == 0 for t in comparison.trainers)
+    assert 0 < max(t.epoch_progress for t in comparison.trainers) < 1
+    comparison.advance(seconds=0.01)
+    assert 0 < max(t.epoch_progress for t in comparison.trainers) < 1
 
 
 def test_a_diverging_run_stops_while_the_others_go_on():

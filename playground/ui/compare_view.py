@@ -34,7 +34,8 @@ from playground.figures.compare import (
 from playground.ui import state
 from playground.ui.controls import LEARNING_RATES, REG_RATES
 from playground.ui.live_chart import live_chart
-from playground.ui.live_view import FRAME_SECONDS, SPEEDS, advance_frame, predictions
+from playground.ui.live_view import predictions
+from playground.ui.pacing import FRAME_SECONDS, SPEEDS, advance_frame, goal_progress, start_epochs
 
 SESSION_KEY = "compare_session"
 HANDOVER_KEY = "compare_configs"
@@ -54,6 +55,7 @@ class CompareState:
     comparison: Comparison
     origin: Config | None              # the Playground config run A was taken from; None: from a lesson
     running: bool = False
+    goal: int | None = None            # the epoch a Step trains every run towards over several frames
     last_frame: float = 0.0            # perf_counter() of the last live frame
     message: tuple[str, str] | None = None  # ("info" or "error", text): what the last change did, shown once
     spread: tuple[Config, int, SeedSpread] | None = None  # run A's config, epochs, and its seed spread
@@ -77,8 +79,10 @@ def _forget_form() -> None:
 
 def _replace(current: CompareState, configs: list[Config], labels: list[str], message: str = "") -> None:
     """Rebuild the comparison from `configs` (every run back to epoch 0) and stop it."""
+    Comparison.check(configs, labels)  # refused: the old comparison stays
+    current.running, current.goal = False, None
+    current.comparison = None  # freed before the new runs are built: one set of runs in memory at a time
     current.comparison = Comparison(configs, labels)
-    current.running = False
     current.message = ("info", message) if message else None
     _forget_form()
 
@@ -139,21 +143,20 @@ def from_playground(current: CompareState) -> None:
 
 def play(current: CompareState) -> None:
     if current.comparison.running:
-        current.running = True
+        current.running, current.goal = True, None
         current.last_frame = 0.0
 
 
 def pause(current: CompareState) -> None:
-    current.running = False
+    current.running, current.goal = False, None
 
 
 def step(current: CompareState) -> None:
-    current.running = False
-    current.comparison.advance(epochs=1)
+    start_epochs(current.comparison, current, 1)
 
 
 def reset(current: CompareState) -> None:
-    current.running = False
+    current.running, current.goal = False, None
     current.comparison.reset()
 
 
@@ -364,11 +367,11 @@ def live_panel(current: CompareState) -> None:
 
     @st.fragment(run_every=FRAME_SECONDS if current.running else None)
     def panel() -> None:
-        if current.running:
-            advance_frame(current.comparison, current, st.session_state.get("compare_speed", "max"))
-            if not current.comparison.running:
-                current.running = False
-                st.rerun()  # a full rerun re-creates the fragment without its timer
+        if current.running and not advance_frame(current.comparison, current,
+                                                 st.session_state.get("compare_speed", "max")):
+            current.running = False
+            st.rerun()  # a full rerun re-creates the fragment without its timer
+        goal_progress(current.comparison, current)
         draw(current)
 
     panel()

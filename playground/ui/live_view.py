@@ -9,7 +9,6 @@ changing one reruns the page, which applies the change to the running Trainer.
 from __future__ import annotations
 
 import math
-import time
 
 import streamlit as st
 
@@ -18,13 +17,8 @@ from playground.datasets import FEATURES
 from playground.nn import Dense
 from playground.ui import own_data, state
 from playground.ui.live_chart import figure_bytes, live_chart
+from playground.ui.pacing import FRAME_SECONDS, SPEEDS, advance_frame, goal_progress
 
-# Streamlit starts a fragment's next timed run about FRAME_SECONDS after the previous one has
-# finished, so the time between frames is the run itself plus this pause.
-FRAME_SECONDS = 0.05
-TRAIN_SHARE = 0.25        # at "max" speed, train for this share of the time between two frames ...
-TRAIN_SECONDS = (0.03, 0.12)  # ... within these bounds (a busy browser asks for frames less often)
-SPEEDS = ("1", "2", "5", "10", "25", "max")
 LIVE_CURVE_POINTS = 600   # loss curves are thinned to this many points per frame
 SIDE_CHARTS_EVERY = 3     # while playing, the network picture and health strip are rebuilt every 3rd frame,
 LOSS_EVERY = 2            # the loss curves every 2nd
@@ -47,19 +41,6 @@ def toolbar(session: state.Session) -> None:
     st.session_state.setdefault("speed", "max")
     speed.select_slider("Epochs per frame", SPEEDS, key="speed",
                         help="'max' trains as many epochs as fit between two frames.")
-
-
-def advance_frame(run, clock, speed: str) -> None:
-    """Advance `run` (a Trainer or a Comparison) for one frame: by `speed` epochs, or at "max" by a
-    share of the time since the last frame, kept in `clock.last_frame` (0: the first frame)."""
-    now = time.perf_counter()
-    interval = now - clock.last_frame if clock.last_frame else FRAME_SECONDS
-    clock.last_frame = now
-    budget = min(max(TRAIN_SHARE * interval, TRAIN_SECONDS[0]), TRAIN_SECONDS[1])
-    if speed == "max":
-        run.advance(seconds=budget)
-    else:
-        run.advance(epochs=int(speed), seconds=TRAIN_SECONDS[1])
 
 
 def _number(value: float, digits: int = 4) -> str:
@@ -164,11 +145,10 @@ def live_panel(session: state.Session) -> None:
     @st.fragment(run_every=FRAME_SECONDS if session.running else None)
     def panel() -> None:
         with session.lock:
-            if session.running:
-                advance_frame(session.trainer, session, st.session_state.get("speed", "max"))
-                if session.trainer.status != "ready":
-                    session.running = False
-                    st.rerun()  # a full rerun re-creates the fragment without its timer
+            if session.running and not advance_frame(session.trainer, session, st.session_state.get("speed", "max")):
+                session.running = False
+                st.rerun()  # a full rerun re-creates the fragment without its timer
+            goal_progress(session.trainer, session)
             with st.container(key="live_panel"):
                 draw(session)
 

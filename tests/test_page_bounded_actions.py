@@ -1,0 +1,91 @@
+"""Every click returns promptly: a Step whose epoch does not fit in one click trains on in frames.
+
+`pacing.ACTION_SECONDS` is what a click may train before the page answers, `pacing.TRAIN_SECONDS`
+what a frame may; set to 0 here, a click and every frame train one batch each, whatever this
+machine's speed, so a Step's epoch spans many frames. (AppTest runs no timers: each `run` is one
+frame of the live fragment.)
+"""
+
+from __future__ import annotations
+
+import pytest
+from apptest_helpers import APP, click, open_playground, run
+from streamlit.testing.v1 import AppTest
+
+from playground.ui import pacing
+from playground.ui.state import SESSION_KEY
+
+LARGE = {"samples": "60", "batch": "5", "layers": "8relu"}  # 30 training points: 6 batches an epoch
+
+
+@pytest.fixture
+def slow_clicks(monkeypatch):
+    monkeypatch.setattr(pacing, "ACTION_SECONDS", 0.0)
+    monkeypatch.setattr(pacing, "TRAIN_SECONDS", (0.0, 0.0))
+
+
+def progress_texts(at: AppTest) -> list[str]:
+    return [bar.proto.text for bar in at.get("progress")]
+
+
+def frames_until_idle(at: AppTest, session, limit: int = 2000) -> int:
+    frames = 0
+    while session.running and frames < limit:
+        run(at)
+        frames += 1
+    return frames
+
+
+def test_a_step_too_long_for_its_click_trains_on_in_frames_to_exactly_one_epoch(slow_clicks):
+    at = open_playground(LARGE)
+    session = at.session_state[SESSION_KEY]
+    click(at, "step")
+    assert session.trainer.epoch == 0 and session.goal == 1 and session.running
+    assert 0 < session.trainer.epoch_progress < 1
+    assert any("Training epoch 1 of 1" in text for text in progress_texts(at))
+    assert at.button(key="pause")  # the way to stop it
+    assert frames_until_idle(at, session) >= 1
+    assert session.trainer.epoch == 1 and session.goal is None and not session.running
+    assert session.trainer.history.epochs == [0, 1]
+    assert not progress_texts(at)
+
+
+def test_pause_stops_a_long_step_where_it_is(slow_clicks):
+    at = open_playground(LARGE)
+    session = at.session_state[SESSION_KEY]
+    click(at, "step")
+    click(at, "pause")
+    assert session.goal is None and not session.running and session.trainer.epoch == 0
+    progress = session.trainer.epoch_progress
+    run(at)
+    assert session.trainer.epoch_progress == progress  # nothing trains after Stop
+
+
+def test_diagnostics_ten_epochs_go_on_in_frames_with_a_stop_button(slow_clicks):
+    at = open_playground(LARGE)
+    session = at.session_state[SESSION_KEY]
+    at.switch_page("app_pages/diagnostics.py")
+    run(at)
+    click(at, "diag_ten")
+    assert session.goal == 10 and session.trainer.epoch < 10
+    assert at.button(key="steps_stop")
+    click(at, "steps_stop")
+    assert session.goal is None and not session.running
+    epoch = session.trainer.epoch
+    click(at, "diag_step")
+    assert frames_until_idle(at, session) >= 1
+    assert session.trainer.epoch == epoch + 1
+
+
+def test_compare_step_goes_on_in_frames_and_keeps_the_runs_in_step(slow_clicks):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(LARGE)
+    run(at)
+    at.switch_page("app_pages/compare.py")
+    run(at)
+    click(at, "compare_add")
+    current = at.session_state["compare_session"]
+    click(at, "compare_step")
+    assert current.goal == 1 and current.running and current.comparison.epoch == 0
+    frames_until_idle(at, current)
+    assert current.goal is None and [t.epoch for t in current.comparison.trainers] == [1, 1]
