@@ -89,3 +89,33 @@ def test_compare_step_goes_on_in_frames_and_keeps_the_runs_in_step(slow_clicks):
     assert current.goal == 1 and current.running and current.comparison.epoch == 0
     frames_until_idle(at, current)
     assert current.goal is None and [t.epoch for t in current.comparison.trainers] == [1, 1]
+
+
+def test_how_it_learns_traces_once_per_state_and_a_huge_batch_on_its_first_rows(monkeypatch):
+    from playground import walkthrough
+    from playground.ui import step_trace
+
+    traced = []
+    original = walkthrough.trace_step
+
+    def counted(model, X, y):
+        traced.append(X.shape[0])
+        return original(model, X, y)
+
+    monkeypatch.setattr(walkthrough, "trace_step", counted)
+    at = open_playground({"samples": "400", "batch": "200", "layers": "16relu,16relu"})
+    at.switch_page("app_pages/how_it_learns.py")
+    run(at)
+    click(at, "hil_next")
+    click(at, "hil_next")
+    assert traced == [200]  # three runs of the page, one trace
+    monkeypatch.setattr(step_trace, "TRACE_MACS", 50 * at.session_state[SESSION_KEY].trainer.model.count_params())
+    click(at, "hil_prev")
+    assert traced == [200, 50]
+    assert any("traced on the first 50 of the batch's 200 points" in c.value for c in at.caption)
+    at.switch_page("app_pages/playground.py")
+    run(at)
+    click(at, "step")
+    at.switch_page("app_pages/how_it_learns.py")
+    run(at)
+    assert traced == [200, 50, 50]  # new weights: traced again
