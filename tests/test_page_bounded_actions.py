@@ -119,3 +119,23 @@ def test_how_it_learns_traces_once_per_state_and_a_huge_batch_on_its_first_rows(
     at.switch_page("app_pages/how_it_learns.py")
     run(at)
     assert traced == [200, 50, 50]  # new weights: traced again
+
+
+def test_the_seed_spread_trains_in_slices_and_stop_keeps_the_seeds_it_finished(slow_clicks):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"samples": "60", "batch": "10"})
+    run(at)
+    at.switch_page("app_pages/compare.py")
+    run(at)
+    current = at.session_state["compare_session"]
+    at.number_input(key="spread_epochs").set_value(2)
+    click(at, "run_spread")
+    job = current.spread_job
+    assert job is not None and current.spread is None
+    assert any("Training seed" in text for text in progress_texts(at))
+    while len(job.finished) < 2:
+        run(at)
+    click(at, "spread_stop")
+    assert current.spread_job is None
+    config, epochs, spread = current.spread
+    assert epochs == 2 and spread.seeds == job.seeds[:len(job.finished)] and len(spread.seeds) >= 2
