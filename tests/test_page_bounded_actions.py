@@ -139,3 +139,11 @@ def test_the_seed_spread_trains_in_slices_and_stop_keeps_the_seeds_it_finished(s
     assert current.spread_job is None
     config, epochs, spread = current.spread
     assert epochs == 2 and spread.seeds == job.seeds[:len(job.finished)] and len(spread.seeds) >= 2
+
+
+def test_the_app_process_uses_one_blas_thread():
+    from threadpoolctl import threadpool_info
+
+    open_playground()
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas)
