@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -73,6 +74,16 @@ class Snapshot:
     layers: list[diagnostics.LayerStats]
     output_gradient_norm: float
     findings: list[diagnostics.Finding]
+    train_classes: np.ndarray | None = None  # (n_train,) uint8 predicted classes (classification), for the
+    test_classes: np.ndarray | None = None   # boundary's misclassification marks; (n_test,)
+
+
+class Evaluation(NamedTuple):
+    """A data set's loss and metric (accuracy or R^2), and its predicted classes (uint8; None for regression)."""
+
+    loss: float
+    metric: float
+    classes: np.ndarray | None
 
 
 @dataclass
@@ -402,23 +413,24 @@ class Trainer:
             layer.moving_mean[...], layer.moving_variance[...] = mean, variance
 
     # -- measuring ------------------------------------------------------------------------------
-    def _evaluate(self, F: np.ndarray, Y: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-        """Data loss (no penalties) and accuracy or R^2, in inference mode."""
+    def _evaluate(self, F: np.ndarray, Y: np.ndarray, y: np.ndarray) -> Evaluation:
+        """Data loss (no penalties), accuracy or R^2, and the predicted classes, in inference mode."""
         if F.shape[0] == 0:
-            return math.nan, math.nan
+            return Evaluation(math.nan, math.nan, None)
         output = self.model.forward(F, training=False)
         loss = self.model.data_loss(Y)
         if self.config.data.task == "regression":
             total = float(np.sum((y - y.mean()) ** 2))
             residual = float(np.sum((y - output[:, 0]) ** 2))
-            return loss, 1.0 - residual / total if total > 0 else math.nan
+            return Evaluation(loss, 1.0 - residual / total if total > 0 else math.nan, None)
         predicted = output.argmax(axis=1) if output.shape[1] > 1 else (output[:, 0] > 0.5)
-        return loss, float(np.mean(predicted == y))
+        return Evaluation(loss, float(np.mean(predicted == y)), predicted.astype(np.uint8))
 
     def _record_epoch(self) -> None:
         with np.errstate(all="ignore"):
             train = self._evaluate(self.data.F_train, self.Y_train, self.data.y_train)
             test = self._evaluate(self.data.F_test, self.Y_test, self.data.y_test)
+        self._recorded = (train, test)
         self.history.record(self.epoch, train[0], test[0], train[1], test[1],
                             self.model.optimizer.current_learning_rate)
         if self.history.wants_snapshot(self.epoch):
@@ -442,7 +454,7 @@ class Trainer:
     def _make_snapshot(self, train=None, test=None) -> Snapshot:
         with np.errstate(all="ignore"):
             if train is None and not self._evaluation_affordable:  # see EVALUATION_MACS
-                train, test = self._last_recorded()
+                train, test = self._recorded
             if train is None:
                 train = self._evaluate(self.data.F_train, self.Y_train, self.data.y_train)
                 test = self._evaluate(self.data.F_test, self.Y_test, self.data.y_test)
@@ -456,13 +468,8 @@ class Trainer:
         weights = None
         if self.model.count_params() <= WEIGHTS_IN_SNAPSHOTS:
             weights = self.model.flat_params.astype(np.float32)
-        return Snapshot(self.epoch, train[0], test[0], train[1], test[1], grid, grid_class, tiles, weights,
-                        layers, output_norm, findings)
-
-    def _last_recorded(self) -> tuple[tuple[float, float], tuple[float, float]]:
-        """(loss, metric) of the training and test sets at the last recorded epoch."""
-        history = self.history
-        return (history.train_loss[-1], history.train_metric[-1]), (history.test_loss[-1], history.test_metric[-1])
+        return Snapshot(self.epoch, train.loss, test.loss, train.metric, test.metric, grid, grid_class, tiles,
+                        weights, layers, output_norm, findings, train.classes, test.classes)
 
     def _grid_levels(self) -> tuple[np.ndarray, np.ndarray | None]:
         size = self.grid_size

@@ -346,7 +346,7 @@ def draw(current: CompareState) -> None:
         snapshot = trainer.snapshot()
         snapshots.append(snapshot)
         with cell:
-            figure = figures.boundary_figure(snapshot, trainer.data, run.config, predictions=predictions(trainer),
+            figure = figures.boundary_figure(snapshot, trainer.data, run.config, predictions=predictions(snapshot),
                                              hover_class=False, height=height, as_dict=True)
             live_chart(figures.titled_boundary(figure, index, run.label), key=f"compare_boundary_{index}",
                        height=height)

@@ -66,13 +66,12 @@ def _status(session: state.Session) -> None:
         st.info(trainer.message)
 
 
-def predictions(trainer) -> dict[str, object]:
-    """Predicted classes of the train and test points, for exact misclassification marks."""
-    if trainer.config.data.task == "regression":
+def predictions(snapshot) -> dict[str, object] | None:
+    """Predicted classes of the train and test points (from the snapshot's evaluation), for exact
+    misclassification marks; None for regression."""
+    if snapshot.train_classes is None:
         return None
-    data = trainer.data
-    return {"train": figures.predicted_classes(trainer.model.predict(data.F_train)),
-            "test": figures.predicted_classes(trainer.model.predict(data.F_test))}
+    return {"train": snapshot.train_classes, "test": snapshot.test_classes}
 
 
 def _encoded(session: state.Session, name: str, every: int, build) -> bytes | None:
@@ -114,7 +113,7 @@ def draw(session: state.Session) -> None:
             live_chart(boundary, key="boundary", height=540, on_click=lambda event: own_data.on_click(session, event))
             st.caption(own_data.drawing_caption(session))
         else:
-            boundary = figures.boundary_figure(snapshot, trainer.data, config, predictions=predictions(trainer),
+            boundary = figures.boundary_figure(snapshot, trainer.data, config, predictions=predictions(snapshot),
                                                height=540, as_dict=True)
             live_chart(boundary, key="boundary", height=540)
     with right:
