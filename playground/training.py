@@ -35,16 +35,19 @@ TILE_BYTES = 64 * 1024       # budget for one snapshot's neuron tiles
 MAX_TILE = 24                # neuron tile side, in grid cells
 WEIGHTS_IN_SNAPSHOTS = 20_000  # keep weights in snapshots for networks up to this many parameters
 WEIGHT_LIMIT = 1e6           # a weight beyond this magnitude counts as diverged
-# What one snapshot may spend, in multiply-adds (a point through the network costs about one per
-# parameter; this host does ~5e9 a second): the boundary grid and the layer statistics are made
-# coarser or drawn from fewer training points for a network too large to fit, and a snapshot made
-# mid-epoch reuses the last epoch's losses when evaluating every point would not fit. A default run
-# is far below every budget; the largest network a link can ask for (8 x 256 units) gets a 24 x 24
-# grid and statistics over 256 points, so a live frame stays within about twice its training time.
+# What measuring a run may spend, in multiply-adds (a point through the network costs about one per
+# parameter; this host does ~5e9 a second on one core). For a network too large to fit, the
+# boundary grid is made coarser, the layer statistics and each epoch's losses are measured on the
+# first rows of the (shuffled) sets, and a snapshot made mid-epoch reuses the last epoch's losses.
+# A default run is far below every budget; the largest network a link can ask for (8 x 256 units,
+# 530k parameters) gets a 23 x 23 grid, statistics over 283 points and losses over 943 points of
+# each set, so a live frame stays within about twice its training time and an epoch's end, or a
+# new run, takes ~0.2 s.
 GRID_MACS = 3e8
 STATS_MACS = 1.5e8
-EVALUATION_MACS = 2e8
-MIN_GRID, MIN_STATS_ROWS = 20, 64
+EPOCH_EVALUATION_MACS = 5e8  # per set
+SNAPSHOT_EVALUATION_MACS = 2e8  # both sets, mid-epoch
+MIN_GRID, MIN_ROWS = 20, 64
 GRID_LEVELS = 200            # grids are stored as uint8 0..200 (see DESIGN.md: payload size)
 
 
@@ -232,8 +235,11 @@ class Trainer:
         cost = max(1, self.model.count_params())
         self.grid_size = min(self.config.view.grid, max(MIN_GRID, math.isqrt(int(GRID_MACS // cost))))
         self._grid_features = self.data.features(grid_points(self.grid_size), self.config.data.features)
-        self._stats_rows = max(MIN_STATS_ROWS, int(STATS_MACS // cost))
-        self._evaluation_affordable = (self.data.F_train.shape[0] + self.data.F_test.shape[0]) * cost <= EVALUATION_MACS
+        self._stats_rows = max(MIN_ROWS, int(STATS_MACS // cost))
+        self.evaluation_rows = max(MIN_ROWS, int(EPOCH_EVALUATION_MACS // cost))  # of each set
+        measured = min(self.evaluation_rows, self.data.F_train.shape[0]) + min(self.evaluation_rows,
+                                                                              self.data.F_test.shape[0])
+        self._evaluation_affordable = measured * cost <= SNAPSHOT_EVALUATION_MACS
         neurons = sum(layer.units for layer in self.hidden)
         self.tile_size = max(4, min(MAX_TILE, int(math.sqrt(TILE_BYTES / max(1, neurons)))))
         self._tile_features = self.data.features(grid_points(self.tile_size), self.config.data.features)
@@ -426,11 +432,20 @@ class Trainer:
         predicted = output.argmax(axis=1) if output.shape[1] > 1 else (output[:, 0] > 0.5)
         return Evaluation(loss, float(np.mean(predicted == y)), predicted.astype(np.uint8))
 
+    @property
+    def evaluation_sampled(self) -> bool:
+        """True when the losses and metrics are measured on the first `evaluation_rows` of a set
+        (a network too large to measure every point, see EPOCH_EVALUATION_MACS)."""
+        return self.evaluation_rows < max(self.data.F_train.shape[0], self.data.F_test.shape[0])
+
+    def _evaluate_sets(self) -> tuple[Evaluation, Evaluation]:
+        rows, data = self.evaluation_rows, self.data
+        return (self._evaluate(data.F_train[:rows], self.Y_train[:rows], data.y_train[:rows]),
+                self._evaluate(data.F_test[:rows], self.Y_test[:rows], data.y_test[:rows]))
+
     def _record_epoch(self) -> None:
         with np.errstate(all="ignore"):
-            train = self._evaluate(self.data.F_train, self.Y_train, self.data.y_train)
-            test = self._evaluate(self.data.F_test, self.Y_test, self.data.y_test)
-        self._recorded = (train, test)
+            train, test = self._recorded = self._evaluate_sets()
         self.history.record(self.epoch, train[0], test[0], train[1], test[1],
                             self.model.optimizer.current_learning_rate)
         if self.history.wants_snapshot(self.epoch):
@@ -453,11 +468,8 @@ class Trainer:
 
     def _make_snapshot(self, train=None, test=None) -> Snapshot:
         with np.errstate(all="ignore"):
-            if train is None and not self._evaluation_affordable:  # see EVALUATION_MACS
-                train, test = self._recorded
-            if train is None:
-                train = self._evaluate(self.data.F_train, self.Y_train, self.data.y_train)
-                test = self._evaluate(self.data.F_test, self.Y_test, self.data.y_test)
+            if train is None:  # mid-epoch: see SNAPSHOT_EVALUATION_MACS
+                train, test = self._evaluate_sets() if self._evaluation_affordable else self._recorded
             grid, grid_class = self._grid_levels()
             tiles = self._neuron_tiles()
             rows = self._stats_rows  # the training set is in random order: its first rows are a fair sample
@@ -468,8 +480,10 @@ class Trainer:
         weights = None
         if self.model.count_params() <= WEIGHTS_IN_SNAPSHOTS:
             weights = self.model.flat_params.astype(np.float32)
+        sampled = self.evaluation_sampled  # classes of only some points: the boundary reads the rest from the grid
         return Snapshot(self.epoch, train.loss, test.loss, train.metric, test.metric, grid, grid_class, tiles,
-                        weights, layers, output_norm, findings, train.classes, test.classes)
+                        weights, layers, output_norm, findings, None if sampled else train.classes,
+                        None if sampled else test.classes)
 
     def _grid_levels(self) -> tuple[np.ndarray, np.ndarray | None]:
         size = self.grid_size

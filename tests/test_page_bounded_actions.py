@@ -147,3 +147,26 @@ def test_the_app_process_uses_one_blas_thread():
     open_playground()
     blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
     assert blas and all(pool["num_threads"] == 1 for pool in blas)
+
+
+def test_the_bounds_link_opens_plays_and_steps_within_its_memory_budget():
+    """The largest run a link accepts (benchmarks/bounds.py): the page opens, says how it draws the
+    boundary, and a Step answers at once; the memory the session allocates stays in its budget."""
+    import tracemalloc
+
+    from bounds import BOUNDS_QUERY
+
+    tracemalloc.start()
+    try:
+        at = open_playground(BOUNDS_QUERY)
+        session = at.session_state[SESSION_KEY]
+        assert session.trainer.grid_size < 200 and session.trainer.snapshot().grid.shape[0] == session.trainer.grid_size
+        assert any("drawn on a" in caption.value and "instead of 200×200" in caption.value for caption in at.caption)
+        click(at, "step")  # one epoch of 4,500 batches cannot fit in a click: it goes on in frames
+        assert session.goal == 1 and session.trainer.epoch == 0
+        run(at)
+        click(at, "pause")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 300 * 2**20, f"{peak / 2**20:.0f} MB"

@@ -98,6 +98,20 @@ def _health(snapshot) -> dict | None:
     return figures.health_figure(snapshot.layers, height=170, as_dict=True) if snapshot.layers else None
 
 
+def _large_network_caption(trainer) -> None:
+    """What a network too large for the measuring budgets changes on the page (see training.GRID_MACS)."""
+    coarse, asked, rows = trainer.grid_size, trainer.config.view.grid, trainer.evaluation_rows
+    cuts = []
+    if coarse < asked:
+        cuts.append(f"its output is drawn on a {coarse}×{coarse} grid instead of {asked}×{asked}")
+    if trainer.evaluation_sampled:
+        cuts.append(f"losses and {'R²' if trainer.config.data.task == 'regression' else 'accuracy'} are measured on "
+                    f"the first {rows:,} points of the training and test sets (in random order)")
+    if cuts:
+        st.caption(f"This network has {trainer.model.count_params():,} parameters: {'; '.join(cuts)}, so that "
+                   "every frame stays quick for everyone on this server.")
+
+
 def draw(session: state.Session) -> None:
     """Metrics, boundary, network, health strip and loss curves of the current state."""
     trainer, config = session.trainer, session.config
@@ -116,6 +130,7 @@ def draw(session: state.Session) -> None:
             boundary = figures.boundary_figure(snapshot, trainer.data, config, predictions=predictions(snapshot),
                                                height=540, as_dict=True)
             live_chart(boundary, key="boundary", height=540)
+        _large_network_caption(trainer)
     with right:
         live_chart(_encoded(session, "network", SIDE_CHARTS_EVERY, lambda: _network(session, snapshot)),
                    key="network", height=380)
