@@ -170,3 +170,24 @@ def test_the_bounds_link_opens_plays_and_steps_within_its_memory_budget():
     finally:
         tracemalloc.stop()
     assert peak < 300 * 2**20, f"{peak / 2**20:.0f} MB"
+
+
+def test_the_code_tab_writes_a_script_once_and_shows_a_long_one_cut(monkeypatch):
+    from playground import export
+
+    written = []
+    original = export.script
+
+    def counted(*args, **kwargs):
+        written.append(args[0])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(export, "script", counted)
+    at = open_playground({"samples": "2000"})
+    at.button_group(key="code_framework").set_value("playground")
+    run(at)
+    run(at)
+    assert written.count("playground") == 1
+    code = [element for element in at.code if "import" in element.value][0]
+    assert len(code.value.splitlines()) == 300
+    assert any("the download has it all" in caption.value for caption in at.caption)
