@@ -1,6 +1,7 @@
 """Neural Network Playground: `streamlit run app.py`.
 
-Page config, the static copy of plotly.js for the live charts, and navigation; nothing else.
+Page config, one BLAS thread for the process, the static copy of plotly.js for the live charts,
+and navigation; nothing else.
 The page scripts live in app_pages/, not pages/: Streamlit treats a pages/ folder as an old-style
 multipage app, and a deep link opened first on a fresh server would then bypass this navigation.
 """
@@ -10,8 +11,10 @@ from pathlib import Path
 import streamlit as st
 
 from playground.ui.live_chart import ensure_plotly_js
+from playground.ui.serving import limit_blas_threads
 
 st.set_page_config(page_title="Neural Network Playground", page_icon=":material/neurology:", layout="wide")
+limit_blas_threads()
 ensure_plotly_js(Path(__file__).resolve().parent)
 
 PAGES = [

@@ -32,14 +32,16 @@ view.toolbar(current)
 view.live_panel(current)
 
 # -- Is it luck? Run A over several seeds ---------------------------------------------------------
-with st.expander(f"Is it luck? Run A over {view.SPREAD_SEEDS} seeds", expanded=current.spread is not None):
+with st.expander(f"Is it luck? Run A over {view.SPREAD_SEEDS} seeds",
+                 expanded=current.spread is not None or current.spread_job is not None):
     st.caption(f"Run A's config trained from {view.SPREAD_SEEDS} seeds: the same points, but other initial "
                "weights and batch orders. A difference between runs that is smaller than this spread may be luck.")
     low, high, default = SPREAD_EPOCHS
     epochs_col, button_col, band_col, curve_col = st.columns([1, 1, 1, 1], vertical_alignment="bottom")
-    epochs = epochs_col.number_input("Epochs per seed", low, high, default, step=10, key="spread_epochs")
-    if button_col.button("Run seed spread", icon=":material/casino:", key="run_spread", width="stretch"):
-        view.run_spread(current, int(epochs))
+    epochs_col.number_input("Epochs per seed", low, high, default, step=10, key="spread_epochs")
+    button_col.button("Run seed spread", icon=":material/casino:", key="run_spread", width="stretch",
+                      on_click=view.start_spread, args=(current, "spread_epochs"))
+    view.spread_panel(current)
     kind = band_col.radio("Band", ("std", "range"), horizontal=True, key="spread_band",
                           format_func={"std": "mean ± std", "range": "min – max"}.get)
     regression = runs[0].config.data.task == "regression"

@@ -4,7 +4,7 @@ import streamlit as st
 
 from playground.diagnostics import signal_propagation
 from playground.figures import diagnostics as charts
-from playground.ui import presentation, state
+from playground.ui import pacing, presentation, state
 
 session = state.session()
 presentation.follow_lesson("diagnostics")
@@ -27,6 +27,8 @@ step.button("Step", icon=":material/skip_next:", key="diag_step", on_click=state
 ten.button("10 epochs", icon=":material/fast_forward:", key="diag_ten", on_click=state.step, args=(session, 10),
            width="stretch", disabled=not ready, help="Train ten epochs.")
 
+pacing.steps_panel(trainer, session, session.lock, state.pause)
+
 history = trainer.history
 snapshots = list(history.snapshots)
 if not snapshots or snapshots[-1].epoch != trainer.epoch:
@@ -35,7 +37,7 @@ layers = ", ".join(f"{h.units} {h.activation}" for h in trainer.hidden) or "no h
 every = "every epoch" if history.snapshot_every == 1 else f"every {history.snapshot_every} epochs"
 st.caption(f"The Playground's run at epoch {trainer.epoch:,}, hidden layers {layers}: {len(snapshots)} "
            f"snapshot{'s' if len(snapshots) > 1 else ''}, one {every}.")
-if session.running:
+if session.running and session.goal is None:
     st.info("The run is playing on the Playground page and goes on when you return there; this page shows it "
             "as it was when you opened it. Step or Refresh to update.", icon=":material/pause_circle:")
 if trainer.status == "diverged":

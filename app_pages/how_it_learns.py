@@ -8,7 +8,7 @@ import streamlit as st
 from playground import figures, walkthrough
 from playground.datasets import FEATURES
 from playground.figures import walkthrough as graph
-from playground.ui import state
+from playground.ui import state, step_trace
 
 MAX_BATCHES = 20   # the batch picker offers the training set's first batches
 MODES = ("A mini-batch", "One point")
@@ -60,8 +60,13 @@ else:
     index = which.number_input("Point of the training set", 1, n_train, key="hil_point")
     rows = slice(index - 1, index)
 X, y = data.F_train[rows], data.y_train[rows]
+limit = step_trace.traced_rows(trainer.model, X.shape[0])
+if limit < X.shape[0]:
+    st.caption(f"This network has {trainer.model.count_params():,} parameters: the step is traced on the first "
+               f"{limit:,} of the batch's {X.shape[0]:,} points, which keeps the page quick.")
+    X, y = X[:limit], y[:limit]
 input_names = [FEATURES[name].label for name in config.data.features]
-trace = walkthrough.trace_step(trainer.model, X, y)
+trace = step_trace.cached_trace(trainer.model, X, y)
 steps = walkthrough.walkthrough_steps(trace, input_names)
 small = graph.is_small(trace.widths)
 row = 0

@@ -4,7 +4,7 @@ Per session: chart updates and epochs per second, and the time a widget change t
 the page while training; for the server: CPU and memory, in total and per session.
 
     python benchmarks/load.py [--sessions 1,5,10,20] [--seconds 30] [--change-every 5] [--pin]
-                              [--option runner.fastReruns=false ...]
+                              [--bounds K] [--option runner.fastReruns=false ...]
 
 Starts the app once on a free loopback port (with any `--option`s as Streamlit command-line
 options) and one headless Debian Chromium (software rendering). A warm-up page loads the app's
@@ -27,10 +27,15 @@ watches for `--seconds`:
   process's ("other": more than a few % means someone else disturbed the figures) and the whole
   machine's busy share: the browser shares the cores with the server, so a saturated machine
   slows both;
+- with `--bounds K`, each round is run twice: N default sessions alone, then the same N beside K
+  sessions on the largest run a link accepts; a line says which share of their chart updates/s
+  the default sessions keep (target >= 50 %) and the widget-change p95 (target < 2 s);
 - faults: how often a boundary chart was remounted (its div removed: blank for a moment) from
   the page's load to the end of the round, the sessions broken (no chart for 10 s when read;
-  they count as 0 epochs and updates/s), and the exceptions the app raised (Streamlit's
-  "Uncaught app execution" in the server log).
+  they count as 0 epochs and updates/s), the exceptions the app raised (Streamlit's
+  "Uncaught app execution" in the server log), and the browsers' fatal connection errors
+  (Streamlit's "Cached ForwardMsg MISS" and other "fatal error"s in the console; every run should
+  report 0).
 
 `--pin` puts the server on CPU 0 and Chromium, its driver and this script on the other cores,
 as if the students' browsers ran on their own machines: the server's figures then show what
@@ -53,8 +58,10 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import numpy as np
+from bounds import BOUNDS_QUERY
 from browser_session import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -250,10 +257,17 @@ def counters(page) -> Counters | None:
     return Counters(time.perf_counter(), epoch_shown(page), int(page.evaluate(REDRAWS)))
 
 
-def open_sessions(browser, url: str, count: int) -> list:
-    """`count` contexts with one Playground page each, all loaded and idle, the watcher in."""
-    pages = [browser.new_context(viewport=VIEWPORT).new_page() for _ in range(count)]
-    for page in pages:
+FATAL = ("Cached ForwardMsg MISS", "fatal error")  # Streamlit's console errors when it gives a session up
+
+
+def open_sessions(browser, urls: list[str]) -> list:
+    """One context with one Playground page per URL, all loaded and idle, the watcher in; each
+    page counts its fatal connection errors in `page.fatal_errors` (a one-element list)."""
+    pages = [browser.new_context(viewport=VIEWPORT).new_page() for _ in urls]
+    for page, url in zip(pages, urls, strict=True):
+        page.fatal_errors = [0]
+        page.on("console", lambda message, count=page.fatal_errors: count.__setitem__(
+            0, count[0] + any(mark in message.text for mark in FATAL)))
         page.goto(url)
     for page in pages:
         wait_playground(page)
@@ -327,25 +341,35 @@ def per_second(before: list[Counters | None], after: list[Counters | None], fiel
             for a, b in zip(before, after, strict=True)]
 
 
-def measure_round(browser, app, count: int, args, idle_rss: float) -> dict:
+def session_urls(base: str, count: int, at_bounds: int) -> list[str]:
+    """`count` default Playground links, then `at_bounds` links to the largest run (bounds.BOUNDS_QUERY)."""
+    return [base] * count + [f"{base}?{urlencode(BOUNDS_QUERY)}"] * at_bounds
+
+
+def measure_round(browser, app, count: int, args, idle_rss: float, at_bounds: int = 0) -> dict:
+    """N = count default sessions plus `at_bounds` sessions on the largest run, all training."""
     errors_before, server_pid = app_errors(app.log), app.process.pid
-    pages = open_sessions(browser, app.url, count)
+    pages = open_sessions(browser, session_urls(app.url, count, at_bounds))
+    total = count + at_bounds
     try:
         for page in pages:
             page.locator(".st-key-play button").click()
         time.sleep(args.warmup)
         before, usage_0 = [counters(page) for page in pages], Usage.now(server_pid)
-        schedule = change_schedule(count, time.perf_counter(), args.seconds, args.change_every)
+        schedule = change_schedule(total, time.perf_counter(), args.seconds, args.change_every)
         skipped = run_changes(pages, schedule, until=usage_0.wall + args.seconds)
         after, usage_1 = [counters(page) for page in pages], Usage.now(server_pid)
         rss = rss_mb(process_tree(server_pid))
         watched = page_watch(pages)
+        fatal = [page.fatal_errors[0] for page in pages]
     finally:
         stop_sessions(pages)
-    return {"n": count, "epochs": per_second(before, after, "epoch"), "updates": per_second(before, after, "reacts"),
+    return {"n": total, "at_bounds": at_bounds, "epochs": per_second(before, after, "epoch"),
+            "updates": per_second(before, after, "reacts"),
             "broken": sum(a is None or b is None for a, b in zip(before, after, strict=True)),
             "skipped": skipped, "cpu": cpu_percent(usage_0, usage_1), "rss": rss,
-            "rss_per_session": (rss - idle_rss) / count, "errors": app_errors(app.log) - errors_before, **watched}
+            "rss_per_session": (rss - idle_rss) / total, "errors": app_errors(app.log) - errors_before,
+            "fatal": fatal, **watched}
 
 
 def warm_up(browser, url: str) -> None:
@@ -357,11 +381,11 @@ def warm_up(browser, url: str) -> None:
 
 # --- report ------------------------------------------------------------------------------------
 
-COLUMNS = [("N", "", 3), ("epochs/s/session", "median    min", 16), ("updates/s/session", "median    min", 17),
+COLUMNS = [("N", "", 5), ("epochs/s/session", "median    min", 16), ("updates/s/session", "median    min", 17),
            ("change latency ms", "median   p95 (n, lost)", 23), ("server CPU %core", "total /session", 16),
            ("server RSS MB", "total /session", 15), ("chromium", "%core", 8), ("bench", "%core", 5),
            ("other", "%core", 5), ("machine", "% all", 7), ("chart", "gone", 5), ("broken", "", 6),
-           ("app", "errors", 6)]
+           ("app", "errors", 6), ("fatal", "conn.", 5)]
 
 
 def _line(cells: list[str]) -> str:
@@ -377,12 +401,13 @@ def _latency(result: dict) -> str:
 
 def format_row(result: dict) -> str:
     n, epochs, updates, cpu = result["n"], result["epochs"], result["updates"], result["cpu"]
-    return _line([str(n), f"{statistics.median(epochs):.0f} {min(epochs):6.0f}",
+    label = f"{n - result['at_bounds']}+{result['at_bounds']}b" if result["at_bounds"] else str(n)
+    return _line([label, f"{statistics.median(epochs):.0f} {min(epochs):6.0f}",
                   f"{statistics.median(updates):.1f} {min(updates):6.1f}", _latency(result),
                   f"{cpu['server']:.0f} {cpu['server'] / n:8.1f}",
                   f"{result['rss']:.0f} {result['rss_per_session']:8.1f}",
                   f"{cpu['browser']:.0f}", f"{cpu['bench']:.0f}", f"{cpu['other']:.0f}", f"{cpu['machine']:.0f}",
-                  str(result["removals"]), str(result["broken"]), str(result["errors"])])
+                  str(result["removals"]), str(result["broken"]), str(result["errors"]), str(sum(result["fatal"]))])
 
 
 def report(results: list[dict], idle_rss: float, args) -> None:
@@ -398,8 +423,22 @@ def report(results: list[dict], idle_rss: float, args) -> None:
     if skipped:
         print(f"({skipped} scheduled changes skipped: the session's previous change had not arrived yet, "
               "or its slider was not on the page)")
-    held = [result["n"] for result in results if min(result["updates"]) >= MIN_UPDATES]
+    for alone, mixed in zip(results, results[1:], strict=False):
+        if mixed["at_bounds"] and not alone["at_bounds"] and alone["n"] == mixed["n"] - mixed["at_bounds"]:
+            print(fairness(alone, mixed))
+    held = [result["n"] for result in results if min(result["updates"]) >= MIN_UPDATES and not result["at_bounds"]]
     print(f"largest N with every session at >= {MIN_UPDATES:g} chart update/s: {max(held) if held else 'none'}")
+
+
+def fairness(alone: dict, mixed: dict) -> str:
+    """How the default sessions fare beside sessions at the bounds, against the same sessions alone."""
+    defaults = alone["n"]
+    before, beside = statistics.median(alone["updates"]), statistics.median(mixed["updates"][:defaults])
+    share = beside / before if before else float("nan")
+    p95 = np.percentile(mixed["latencies"], 95) if mixed["latencies"] else float("nan")
+    return (f"beside {mixed['at_bounds']} session(s) at the bounds, the {defaults} default sessions keep "
+            f"{share:.0%} of their chart updates/s alone ({beside:.1f} vs {before:.1f}; target >= 50 %); "
+            f"widget change p95 {p95:.2f} s (target < 2 s); fatal connection errors: {sum(mixed['fatal'])}")
 
 
 def streamlit_options(pairs: list[str]) -> list[str]:
@@ -416,6 +455,9 @@ def main():
     parser.add_argument("--settle", type=float, default=5.0, help="s of rest between rounds")
     parser.add_argument("--pin", action="store_true",
                         help="server on CPU 0, browser and benchmark on the others (as if on their own machines)")
+    parser.add_argument("--bounds", type=int, default=0, metavar="K",
+                        help="after each round, the same N default sessions again plus K at the largest run "
+                             "(bounds.BOUNDS_QUERY): how the defaults fare beside them")
     parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                         help="a Streamlit option for the server, e.g. runner.fastReruns=false (repeatable)")
     args = parser.parse_args()
@@ -433,10 +475,11 @@ def main():
                 time.sleep(args.settle)
                 idle_rss = rss_mb(process_tree(app.process.pid))
                 for count in counts:
-                    wait_for_quiet()
-                    results.append(measure_round(browser, app, count, args, idle_rss))
-                    print(f"  N={count} done", flush=True)
-                    time.sleep(args.settle)
+                    for at_bounds in (0, args.bounds) if args.bounds else (0,):
+                        wait_for_quiet()
+                        results.append(measure_round(browser, app, count, args, idle_rss, at_bounds))
+                        print(f"  N={count}{f' + {at_bounds} at the bounds' if at_bounds else ''} done", flush=True)
+                        time.sleep(args.settle)
             finally:
                 browser.close()
     report(results, idle_rss, args)

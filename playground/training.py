@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -36,6 +37,19 @@ MAX_TILE = 24                # neuron tile side, in grid cells
 WEIGHTS_IN_SNAPSHOTS = 20_000  # keep weights in snapshots for networks up to this many parameters
 WEIGHT_LIMIT = 1e6           # a weight beyond this magnitude counts as diverged
 LOSS_GROWTH = 1e3            # so does a training loss this many times its best (and above its start)
+# What measuring a run may spend, in multiply-adds (a point through the network costs about one per
+# parameter; this host does ~5e9 a second on one core). For a network too large to fit, the
+# boundary grid is made coarser, the layer statistics and each epoch's losses are measured on the
+# first rows of the (shuffled) sets, and a snapshot made mid-epoch reuses the last epoch's losses.
+# A default run is far below every budget; the largest network a link can ask for (8 x 256 units,
+# 530k parameters) gets a 23 x 23 grid, statistics over 283 points and losses over 943 points of
+# each set, so a live frame stays within about twice its training time and an epoch's end, or a
+# new run, takes ~0.2 s.
+GRID_MACS = 3e8
+STATS_MACS = 1.5e8
+EPOCH_EVALUATION_MACS = 5e8  # per set
+SNAPSHOT_EVALUATION_MACS = 2e8  # both sets, mid-epoch
+MIN_GRID, MIN_ROWS = 20, 64
 GRID_LEVELS = 200            # grids are stored as uint8 0..200 (see DESIGN.md: payload size)
 
 
@@ -65,6 +79,16 @@ class Snapshot:
     layers: list[diagnostics.LayerStats]
     output_gradient_norm: float
     findings: list[diagnostics.Finding]
+    train_classes: np.ndarray | None = None  # (n_train,) uint8 predicted classes (classification), for the
+    test_classes: np.ndarray | None = None   # boundary's misclassification marks; (n_test,)
+
+
+class Evaluation(NamedTuple):
+    """A data set's loss and metric (accuracy or R^2), and its predicted classes (uint8; None for regression)."""
+
+    loss: float
+    metric: float
+    classes: np.ndarray | None
 
 
 @dataclass
@@ -210,7 +234,14 @@ class Trainer:
         units = self.model.output_dim
         self.Y_train = losses.prepare_targets(loss, self.data.y_train, units)
         self.Y_test = losses.prepare_targets(loss, self.data.y_test, units)
-        self._grid_features = self.data.features(grid_points(self.config.view.grid), self.config.data.features)
+        cost = max(1, self.model.count_params())
+        self.grid_size = min(self.config.view.grid, max(MIN_GRID, math.isqrt(int(GRID_MACS // cost))))
+        self._grid_features = self.data.features(grid_points(self.grid_size), self.config.data.features)
+        self._stats_rows = max(MIN_ROWS, int(STATS_MACS // cost))
+        self.evaluation_rows = max(MIN_ROWS, int(EPOCH_EVALUATION_MACS // cost))  # of each set
+        measured = min(self.evaluation_rows, self.data.F_train.shape[0]) + min(self.evaluation_rows,
+                                                                              self.data.F_test.shape[0])
+        self._evaluation_affordable = measured * cost <= SNAPSHOT_EVALUATION_MACS
         neurons = sum(layer.units for layer in self.hidden)
         self.tile_size = max(4, min(MAX_TILE, int(math.sqrt(TILE_BYTES / max(1, neurons)))))
         self._tile_features = self.data.features(grid_points(self.tile_size), self.config.data.features)
@@ -408,23 +439,33 @@ class Trainer:
             layer.moving_mean[...], layer.moving_variance[...] = mean, variance
 
     # -- measuring ------------------------------------------------------------------------------
-    def _evaluate(self, F: np.ndarray, Y: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-        """Data loss (no penalties) and accuracy or R^2, in inference mode."""
+    def _evaluate(self, F: np.ndarray, Y: np.ndarray, y: np.ndarray) -> Evaluation:
+        """Data loss (no penalties), accuracy or R^2, and the predicted classes, in inference mode."""
         if F.shape[0] == 0:
-            return math.nan, math.nan
+            return Evaluation(math.nan, math.nan, None)
         output = self.model.forward(F, training=False)
         loss = self.model.data_loss(Y)
         if self.config.data.task == "regression":
             total = float(np.sum((y - y.mean()) ** 2))
             residual = float(np.sum((y - output[:, 0]) ** 2))
-            return loss, 1.0 - residual / total if total > 0 else math.nan
+            return Evaluation(loss, 1.0 - residual / total if total > 0 else math.nan, None)
         predicted = output.argmax(axis=1) if output.shape[1] > 1 else (output[:, 0] > 0.5)
-        return loss, float(np.mean(predicted == y))
+        return Evaluation(loss, float(np.mean(predicted == y)), predicted.astype(np.uint8))
+
+    @property
+    def evaluation_sampled(self) -> bool:
+        """True when the losses and metrics are measured on the first `evaluation_rows` of a set
+        (a network too large to measure every point, see EPOCH_EVALUATION_MACS)."""
+        return self.evaluation_rows < max(self.data.F_train.shape[0], self.data.F_test.shape[0])
+
+    def _evaluate_sets(self) -> tuple[Evaluation, Evaluation]:
+        rows, data = self.evaluation_rows, self.data
+        return (self._evaluate(data.F_train[:rows], self.Y_train[:rows], data.y_train[:rows]),
+                self._evaluate(data.F_test[:rows], self.Y_test[:rows], data.y_test[:rows]))
 
     def _record_epoch(self) -> None:
         with np.errstate(all="ignore"):
-            train = self._evaluate(self.data.F_train, self.Y_train, self.data.y_train)
-            test = self._evaluate(self.data.F_test, self.Y_test, self.data.y_test)
+            train, test = self._recorded = self._evaluate_sets()
         self.history.record(self.epoch, train[0], test[0], train[1], test[1],
                             self.model.optimizer.current_learning_rate)
         if self.history.wants_snapshot(self.epoch):
@@ -440,25 +481,32 @@ class Trainer:
             self._fresh = (point, self._make_snapshot())
         return self._fresh[1]
 
+    @property
+    def epoch_progress(self) -> float:
+        """The share of the current epoch's batches already trained, in [0, 1)."""
+        return self._cursor / max(1, self.Y_train.shape[0])
+
     def _make_snapshot(self, train=None, test=None) -> Snapshot:
         with np.errstate(all="ignore"):
-            if train is None:
-                train = self._evaluate(self.data.F_train, self.Y_train, self.data.y_train)
-                test = self._evaluate(self.data.F_test, self.Y_test, self.data.y_test)
+            if train is None:  # mid-epoch: see SNAPSHOT_EVALUATION_MACS
+                train, test = self._evaluate_sets() if self._evaluation_affordable else self._recorded
             grid, grid_class = self._grid_levels()
             tiles = self._neuron_tiles()
-            layers = diagnostics.layer_stats(self.model, self.hidden, self.data.F_train, self.Y_train)
+            rows = self._stats_rows  # the training set is in random order: its first rows are a fair sample
+            layers = diagnostics.layer_stats(self.model, self.hidden, self.data.F_train[:rows], self.Y_train[:rows])
             output_norm = float(np.linalg.norm(self.model.layers[-1].grads["kernel"]))
         self._update_dead_since(layers)
         findings = diagnostics.layer_findings(layers, output_norm, self.dead_since)
         weights = None
         if self.model.count_params() <= WEIGHTS_IN_SNAPSHOTS:
             weights = self.model.flat_params.astype(np.float32)
-        return Snapshot(self.epoch, train[0], test[0], train[1], test[1], grid, grid_class, tiles, weights,
-                        layers, output_norm, findings)
+        sampled = self.evaluation_sampled  # classes of only some points: the boundary reads the rest from the grid
+        return Snapshot(self.epoch, train.loss, test.loss, train.metric, test.metric, grid, grid_class, tiles,
+                        weights, layers, output_norm, findings, None if sampled else train.classes,
+                        None if sampled else test.classes)
 
     def _grid_levels(self) -> tuple[np.ndarray, np.ndarray | None]:
-        size = self.config.view.grid
+        size = self.grid_size
         output = self.model.predict(self._grid_features)
         if self.config.data.task == "regression":
             return to_levels(output[:, 0], -1.0, 1.0).reshape(size, size), None

@@ -4,8 +4,9 @@ initial weights; "vary one thing"; the spread of a config over seeds."""
 import numpy as np
 import pytest
 
-from playground.compare import Band, Comparison, default_labels, seed_spread, seed_trainer, vary
+from playground.compare import Comparison, default_labels, vary
 from playground.config import Config, ConfigError, LayerConfig
+from playground.spread import Band, SpreadJob, seed_spread, seed_trainer
 from playground.training import Trainer
 
 BASE = Config().replace(dataset="xor", n_samples=100, seed=3, hidden=(LayerConfig(4, "tanh"),), grid=50)
@@ -106,13 +107,26 @@ def test_advancing_keeps_the_epochs_equal():
     assert [t.epoch for t in comparison.trainers] == [3, 3, 3] and comparison.epoch == 3
     assert comparison.advance() == 1
     done = comparison.advance(seconds=0.05)
-    assert done >= 1  # a round is always finished, even when it takes longer than the time given
-    assert [t.epoch for t in comparison.trainers] == [4 + done] * 3 == [comparison.epoch] * 3
+    epochs = [t.epoch for t in comparison.trainers]  # timed: the runs end within one epoch of each other
+    assert min(epochs) == comparison.epoch == 4 + done and max(epochs) - min(epochs) <= 1
+    comparison.advance(epochs=1)  # the runs behind catch up first
+    assert [t.epoch for t in comparison.trainers] == [comparison.epoch] * 3 == [5 + done] * 3
     assert all(t.history.epochs == list(range(comparison.epoch + 1)) for t in comparison.trainers)
     comparison.reset()
     assert [t.epoch for t in comparison.trainers] == [0, 0, 0] and comparison.epoch == 0
     assert all(run.same_start(run) and same_weights(run.trainer.model.get_weights(), run.initial_weights)
                for run in comparison.runs)
+
+
+def test_a_timed_advance_stops_inside_an_epoch_too_long_for_its_time():
+    """A large run's epoch is trained over several frames instead of holding the page for all of it."""
+    big = vary(Config().replace(n_samples=4000, batch_size=1), layers="32relu,32relu")
+    comparison = Comparison([big, vary(big, learning_rate=0.01)], ["a", "b"])
+    assert comparison.advance(seconds=0.01) == 0
+    assert comparison.epoch == 0 and all(t.epoch == 0 for t in comparison.trainers)
+    assert 0 < max(t.epoch_progress for t in comparison.trainers) < 1
+    comparison.advance(seconds=0.01)
+    assert 0 < max(t.epoch_progress for t in comparison.trainers) < 1
 
 
 def test_a_diverging_run_stops_while_the_others_go_on():
@@ -228,3 +242,27 @@ def test_a_band_skips_the_epochs_a_stopped_seed_did_not_reach():
     assert band.std.tolist() == [1.0, 0.0, 0.0]
     empty = Band.of(np.full((2, 2), np.nan))
     assert np.all(np.isnan(empty.mean)) and np.all(np.isnan(empty.high))
+
+
+def test_a_spread_job_trains_in_slices_to_the_same_spread_and_stops_with_the_seeds_it_finished():
+    config = Config().replace(n_samples=100, grid=50, hidden=(LayerConfig(4, "tanh"),))
+    whole = seed_spread(config, seeds=3, epochs=5)
+    job = SpreadJob(config, seeds=3, epochs=5)
+    slices, progress = 0, [0.0]
+    while not job.advance(seconds=0.0):  # one batch a slice
+        slices += 1
+        progress.append(job.progress)
+        assert job._trainer is None or len(job.finished) < 3  # never more than one Trainer alive
+    assert slices > 15 and progress == sorted(progress) and job.progress == 1.0
+    sliced = job.result()
+    for name in ("train_loss", "test_loss"):
+        np.testing.assert_array_equal(getattr(sliced, name).mean, getattr(whole, name).mean)
+    np.testing.assert_array_equal(sliced.grid_mean, whole.grid_mean)
+
+    stopped = SpreadJob(config, seeds=3, epochs=5)
+    with pytest.raises(ValueError, match="No seed has finished"):
+        stopped.result()
+    while len(stopped.finished) < 2:
+        stopped.advance(seconds=0.0)
+    partial = stopped.result()
+    assert partial.seeds == whole.seeds[:2] and len(partial.statuses) == 2

@@ -188,7 +188,7 @@ def test_numeric_bounds_are_inclusive_and_enforced(name):
 @pytest.mark.parametrize("name", [n for n in RANGES if n != "hidden"])
 @pytest.mark.parametrize("value", ["1", True, None, [1]])
 def test_numeric_fields_reject_other_types(name, value):
-    optional = name in ("reg_rate", "weight_decay", "clipnorm", "n_classes", "weights_seed")
+    optional = name in ("reg_rate", "weight_decay", "clipnorm", "n_classes", "weights_seed", "stop_at")
     if value is None and optional:
         build(name, value)
         return

@@ -9,7 +9,6 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from playground.compare import Band, SeedSpread, seed_spread
 from playground.config import Config, LayerConfig
 from playground.figures import palette
 from playground.figures.compare import (
@@ -27,6 +26,7 @@ from playground.figures.compare import (
     summary_row,
     titled_boundary,
 )
+from playground.spread import Band, SeedSpread, seed_spread
 from playground.training import RunHistory, Trainer
 
 SMALL = Config().replace(dataset="xor", n_samples=100, grid=50, hidden=(LayerConfig(4, "tanh"), LayerConfig(2, "relu")))

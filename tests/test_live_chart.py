@@ -86,13 +86,25 @@ def test_live_chart_mounts_a_keyed_component_that_carries_only_the_figure():
     board, clickable = (element.proto for element in at.get("bidi_component"))
     assert board.id.endswith("-board") and clickable.id.endswith("-clickable")
     assert board.WhichOneof("data") == "bytes"
-    assert json.loads(board.bytes)["data"][0]["type"] == "heatmap"
+    revision, figure = board.bytes.split(b"\n", 1)
+    assert revision.isdigit() and json.loads(figure)["data"][0]["type"] == "heatmap"
     assert not board.isolate_styles  # Plotly's CSS lives in document.head
     for proto in (board, clickable):
         # plotly.js comes from the static route; the module itself travels with every frame
         assert "/app/static/plotly.min.js" in proto.js_content
         assert len(proto.js_content) < 4000
         assert "Plotly.react" in proto.js_content
+
+
+def test_no_two_messages_of_a_live_chart_are_identical():
+    """Streamlit sends an element message equal to an earlier one as a reference the browser may
+    have dropped ("Cached ForwardMsg MISS"): the same figure twice must make two messages."""
+    from playground.ui.live_chart import message_bytes
+
+    figure = {"data": [{"type": "heatmap", "z": [[1, 2], [3, 4]]}], "layout": {}}
+    first, second = message_bytes(figure), message_bytes(figure)
+    assert first != second
+    assert first.split(b"\n", 1)[1] == second.split(b"\n", 1)[1] == figure_bytes(figure)
 
 
 def test_a_key_is_used_once_per_run():

@@ -213,7 +213,8 @@ def test_play_trains_inside_the_page_run_and_pause_stops():
     click(at, "compare_play")
     assert at.session_state[SESSION_KEY].running
     assert [run.trainer.epoch for run in runs(at)][0] >= 1  # the fragment trained once during this run
-    assert len({run.trainer.epoch for run in runs(at)}) == 1
+    epochs = [run.trainer.epoch for run in runs(at)]
+    assert max(epochs) - min(epochs) <= 1  # a frame may end with one run an epoch ahead
     click(at, "compare_pause")
     assert not at.session_state[SESSION_KEY].running
 
@@ -228,6 +229,7 @@ def test_multiclass_and_regression_runs_compare_and_spread(dataset):
     assert metric in table(at).columns
     at.number_input(key="spread_epochs").set_value(2)
     click(at, "run_spread")
+    spread_done(at)
     spread = at.session_state[SESSION_KEY].spread[2]
     assert (spread.class_share is None) == (dataset == "sine")
 
@@ -278,10 +280,19 @@ def test_a_changed_playground_run_can_become_the_new_run_a():
 # Seed spread and downloads
 
 
+def spread_done(at: AppTest, frames: int = 200) -> None:
+    """Run the page (each run is one slice of the spread's fragment) until the spread is trained."""
+    while at.session_state[SESSION_KEY].spread_job is not None and frames:
+        run(at)
+        frames -= 1
+    assert at.session_state[SESSION_KEY].spread_job is None
+
+
 def test_seed_spread_trains_run_a_over_five_seeds_and_draws_the_band():
     at = open_compare()
     at.number_input(key="spread_epochs").set_value(3)
     click(at, "run_spread")
+    spread_done(at)
     config, epochs, spread = at.session_state[SESSION_KEY].spread
     assert config == runs(at)[0].config and epochs == 3
     assert spread.seeds == (0, 1, 2, 3, 4) and len(spread.statuses) == 5

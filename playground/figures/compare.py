@@ -18,9 +18,10 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ..compare import Band, CompareRun, SeedSpread
+from ..compare import CompareRun
 from ..config import Config, format_layers
 from ..datasets import DOMAIN
+from ..spread import Band, SeedSpread
 from ..training import RunData, RunHistory, Snapshot, to_levels
 from . import palette
 from .boundary import XY_HOVER, domain_axes, grid_step, point_traces

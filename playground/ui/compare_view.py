@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from playground import figures
-from playground.compare import MAX_RUNS, Comparison, SeedSpread, default_labels, seed_spread, vary
+from playground.compare import MAX_RUNS, Comparison, default_labels, vary
 from playground.config import BOUNDS, DEFAULT_REG_RATE, Config, ConfigError, format_layers
 from playground.figures.compare import (
     describe,
@@ -31,10 +31,12 @@ from playground.figures.compare import (
     run_letter,
     short,
 )
-from playground.ui import state
+from playground.spread import SeedSpread, SpreadJob
+from playground.ui import pacing, state
 from playground.ui.controls import LEARNING_RATES, REG_RATES
 from playground.ui.live_chart import live_chart
-from playground.ui.live_view import FRAME_SECONDS, SPEEDS, advance_frame, predictions
+from playground.ui.live_view import predictions
+from playground.ui.pacing import FRAME_SECONDS, SPEEDS, advance_frame, goal_progress, start_epochs
 
 SESSION_KEY = "compare_session"
 HANDOVER_KEY = "compare_configs"
@@ -54,9 +56,11 @@ class CompareState:
     comparison: Comparison
     origin: Config | None              # the Playground config run A was taken from; None: from a lesson
     running: bool = False
+    goal: int | None = None            # the epoch a Step trains every run towards over several frames
     last_frame: float = 0.0            # perf_counter() of the last live frame
     message: tuple[str, str] | None = None  # ("info" or "error", text): what the last change did, shown once
     spread: tuple[Config, int, SeedSpread] | None = None  # run A's config, epochs, and its seed spread
+    spread_job: SpreadJob | None = None  # the seed spread in training, if any
 
     @property
     def runs(self):
@@ -77,8 +81,10 @@ def _forget_form() -> None:
 
 def _replace(current: CompareState, configs: list[Config], labels: list[str], message: str = "") -> None:
     """Rebuild the comparison from `configs` (every run back to epoch 0) and stop it."""
+    Comparison.check(configs, labels)  # refused: the old comparison stays
+    current.running, current.goal = False, None
+    current.comparison = None  # freed before the new runs are built: one set of runs in memory at a time
     current.comparison = Comparison(configs, labels)
-    current.running = False
     current.message = ("info", message) if message else None
     _forget_form()
 
@@ -139,21 +145,20 @@ def from_playground(current: CompareState) -> None:
 
 def play(current: CompareState) -> None:
     if current.comparison.running:
-        current.running = True
+        current.running, current.goal = True, None
         current.last_frame = 0.0
 
 
 def pause(current: CompareState) -> None:
-    current.running = False
+    current.running, current.goal = False, None
 
 
 def step(current: CompareState) -> None:
-    current.running = False
-    current.comparison.advance(epochs=1)
+    start_epochs(current.comparison, current, 1)
 
 
 def reset(current: CompareState) -> None:
-    current.running = False
+    current.running, current.goal = False, None
     current.comparison.reset()
 
 
@@ -343,7 +348,7 @@ def draw(current: CompareState) -> None:
         snapshot = trainer.snapshot()
         snapshots.append(snapshot)
         with cell:
-            figure = figures.boundary_figure(snapshot, trainer.data, run.config, predictions=predictions(trainer),
+            figure = figures.boundary_figure(snapshot, trainer.data, run.config, predictions=predictions(snapshot),
                                              hover_class=False, height=height, as_dict=True)
             live_chart(figures.titled_boundary(figure, index, run.label), key=f"compare_boundary_{index}",
                        height=height)
@@ -366,12 +371,12 @@ def live_panel(current: CompareState) -> None:
 
     @st.fragment(run_every=FRAME_SECONDS if current.running else None)
     def panel() -> None:
-        if current.running:
-            paused = advance_frame(current.comparison, current, st.session_state.get("compare_speed", "max"),
-                                   current.runs[0].config.view.stop_at)
-            if not current.comparison.running or paused:
-                current.running = False
-                st.rerun()  # a full rerun re-creates the fragment without its timer
+        if current.running and not advance_frame(current.comparison, current,
+                                                 st.session_state.get("compare_speed", "max"),
+                                                 current.runs[0].config.view.stop_at):
+            current.running = False
+            st.rerun()  # a full rerun re-creates the fragment without its timer
+        goal_progress(current.comparison, current)
         draw(current)
 
     panel()
@@ -381,16 +386,38 @@ def live_panel(current: CompareState) -> None:
 # Spread over seeds
 
 
-def run_spread(current: CompareState, epochs: int) -> None:
-    """Train run A's config from SPREAD_SEEDS seeds, one seed at a time under a progress bar."""
-    current.running = False
-    config = current.runs[0].config
-    bar = st.progress(0.0)
+def start_spread(current: CompareState, epochs_key: str) -> None:
+    """Start training run A's config from SPREAD_SEEDS seeds for the epochs the widget `epochs_key`
+    holds (read here: a value changed with the click is in session_state, not in the button's args);
+    the spread panel trains it in slices."""
+    current.running, current.goal = False, None
+    current.spread_job = None  # a job in progress goes before the new one starts
+    current.spread_job = SpreadJob(current.runs[0].config, seeds=SPREAD_SEEDS,
+                                   epochs=int(st.session_state[epochs_key]))
 
-    def progress(done: int, seeds: tuple[int, ...]) -> None:
-        if done < len(seeds):
-            bar.progress(done / len(seeds), text=f"Training seed {seeds[done]} ({done + 1} of {len(seeds)}) …")
 
-    spread = seed_spread(config, seeds=SPREAD_SEEDS, epochs=epochs, on_seed=progress)
-    bar.empty()
-    current.spread = (config, epochs, spread)
+def stop_spread(current: CompareState) -> None:
+    """End the spread in training; the seeds it finished are shown (none: nothing changes)."""
+    job, current.spread_job = current.spread_job, None
+    if job is not None and job.finished:
+        current.spread = (job.config, job.epochs, job.result())
+
+
+def spread_panel(current: CompareState) -> None:
+    """The fragment that trains the seed spread in slices of pacing.ACTION_SECONDS, under a progress bar
+    with a Stop button, and reruns the page with the spread when every seed is done."""
+
+    @st.fragment(run_every=FRAME_SECONDS if current.spread_job is not None else None)
+    def panel() -> None:
+        job = current.spread_job
+        if job is None:
+            return
+        if job.advance(seconds=pacing.ACTION_SECONDS):
+            stop_spread(current)
+            st.rerun()  # the page draws the spread; the fragment loses its timer
+        st.progress(job.progress, text=f"Training seed {job.current_seed} ({len(job.finished) + 1} of "
+                                       f"{len(job.seeds)}) …")
+        st.button("Stop", icon=":material/stop:", key="spread_stop", on_click=stop_spread, args=(current,),
+                  help="Stop here and show the seeds finished so far.")
+
+    panel()

@@ -12,6 +12,8 @@ from playground.ui import state
 FRAMEWORKS = {"keras": "Keras 3", "pytorch": "PyTorch", "playground": "playground.nn"}
 MAX_SCRIPT_EPOCHS = 100_000
 DEFAULT_SCRIPT_EPOCHS = 100  # a fresh run without a suggested budget
+SHOWN_SCRIPT_LINES = 300    # a longer script (its embedded data) is shown cut; the download is whole
+SCRIPT_KEY = "code_script"  # session_state: the last script made, with what it was made from
 
 
 def _download(label: str, kind: str, data, config, key: str) -> None:
@@ -93,12 +95,27 @@ def _code(session: state.Session) -> None:
     epochs = right.number_input("Epochs", 1, MAX_SCRIPT_EPOCHS, value=script_epochs(session.trainer),
                                 key="code_epochs")
     try:
-        source = export.script(framework or "keras", config, int(epochs), data=session.trainer.data)
+        source = _script(framework or "keras", config, int(epochs), session.trainer.data)
     except ValueError as error:
         st.info(f"No script for this run: {error}")
         return
     _download("Download the script", framework or "keras", source, config, "dl_script")
+    shown = source.splitlines()
+    if len(shown) > SHOWN_SCRIPT_LINES:
+        st.caption(f"The first {SHOWN_SCRIPT_LINES} of the script's {len(shown):,} lines (the rest is the data); "
+                   "the download has it all.")
+        source = "\n".join(shown[:SHOWN_SCRIPT_LINES])
     st.code(source, language="python", height=360)
+
+
+def _script(framework: str, config, epochs: int, data) -> str:
+    """`export.script(...)`, made once per (framework, config, epochs, data): a script that embeds
+    5,000 points is ~1 MB and 0.15 s to write, and the page reruns on every widget change."""
+    key = (framework, config, epochs, id(data))
+    found = st.session_state.get(SCRIPT_KEY)
+    if found is None or found[0] != key:
+        st.session_state[SCRIPT_KEY] = found = (key, export.script(framework, config, epochs, data=data))
+    return found[1]
 
 
 def export_panel(session: state.Session) -> None:

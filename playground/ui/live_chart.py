@@ -61,6 +61,17 @@ Two Streamlit 1.67 races this module absorbs
   as stale and the fragment run mounts them anew (about one Pause in three in the demo). The
   component then finds its old div by the `st-key-<key>` class of its element container and
   adopts it: same node, zoom kept, no re-plot; the element is still missing for ~0.1 s.
+- "Cached ForwardMsg MISS", a fatal connection error. Streamlit sends an element message at
+  least 10 kB large as a reference to its hash when the browser said it holds that message. The
+  browser says so in each rerun request; a fragment's timed rerun request made while the current
+  run is still going is carried out after it, but the browser drops a cached message at the end
+  of that run if it was not used in its last two runs of the fragment. A chart whose figure comes
+  back to one it showed three or more frames earlier (a health strip whose counts flicker
+  between two values, a network picture of a stuck run) is then sent as a reference to a message
+  the browser has just dropped: the modal, a greyed page, the session lost. So every message of
+  a live chart starts with a process-wide revision number (`message_bytes`): no two are
+  identical, none is sent as a reference. The browser still skips a figure equal to the one on
+  screen, comparing the figures without the revision.
 - A click reported twice. The browser sometimes sends one trigger value with two consecutive
   rerun requests, which would run `on_click` twice; each click carries an id and Python
   drops the repeat (callback and return value alike).
@@ -69,6 +80,7 @@ Two Streamlit 1.67 races this module absorbs
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import os
 import shutil
@@ -85,7 +97,7 @@ from plotly.utils import PlotlyJSONEncoder
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-__all__ = ["PLOTLY_JS_NAME", "ensure_plotly_js", "figure_bytes", "live_chart", "plotly_js_url"]
+__all__ = ["PLOTLY_JS_NAME", "ensure_plotly_js", "figure_bytes", "live_chart", "message_bytes", "plotly_js_url"]
 
 PLOTLY_JS_NAME = "plotly.min.js"
 _PLOTLY_JS_SOURCE = Path(plotly.__file__).parent / "package_data" / PLOTLY_JS_NAME
@@ -149,6 +161,11 @@ async function draw(chart) {
   }
 }
 
+function figureOf(data) {
+  // "<revision>\n<figure JSON>": the revision only keeps messages unique.
+  return data.subarray(data.indexOf(10) + 1);
+}
+
 function same(a, b) {
   if (!b || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -180,7 +197,8 @@ export default function ({ data, parentElement, setTriggerValue }) {
   const chart = parentElement.__liveChart || attach(parentElement);
   chart.send = setTriggerValue;
   // A figure identical to the one on screen (a chart the page did not change) is not redrawn.
-  if (data && data.length && !same(data, chart.next || chart.last)) chart.next = data;
+  const figure = data && data.length ? figureOf(data) : null;
+  if (figure && figure.length && !same(figure, chart.next || chart.last)) chart.next = figure;
   if (!chart.busy) draw(chart);
   return () => {
     // Also called for a superseded update: only a detached chart is released, after a grace
@@ -197,6 +215,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
 """
 
 _mounts: dict[bool, Callable[..., Any]] = {}
+_revisions = itertools.count()  # process-wide: next() is atomic under the GIL
 _SEEN_CLICKS = "_live_chart_seen_clicks"  # session_state: key -> ids of the clicks already handled
 
 # NumPy dtypes plotly.js reads as typed arrays (it has no 64-bit integers).
@@ -271,6 +290,13 @@ def figure_bytes(figure: go.Figure | dict | bytes) -> bytes:
     raise TypeError(f"Expected a plotly Figure, a figure dict or bytes. Received: figure={type(figure).__name__}")
 
 
+def message_bytes(figure: go.Figure | dict | bytes) -> bytes:
+    """What one `live_chart` call sends: a revision number unique in the process, a newline, then
+    `figure_bytes(figure)`. The browser draws only the part after the newline (and skips it when it
+    equals the figure on screen); the revision keeps any two messages from being identical."""
+    return b"%d\n%s" % (next(_revisions), figure_bytes(figure))
+
+
 def plotly_js_url() -> str:
     """The URL the browser loads plotly.js from: `<server.baseUrlPath>/app/static/plotly.min.js`."""
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
@@ -317,7 +343,7 @@ def live_chart(
         The click event that triggered this run, None on every other run (or without
         `on_click`).
     """
-    payload = figure_bytes(figure)
+    payload = message_bytes(figure)
     mount = _mount(on_click is not None)
     if on_click is None:
         mount(key=key, data=payload, height=height)

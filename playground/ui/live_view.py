@@ -9,23 +9,16 @@ changing one reruns the page, which applies the change to the running Trainer.
 from __future__ import annotations
 
 import math
-import time
 
 import streamlit as st
 
 from playground import figures
-from playground.config import PACES
 from playground.datasets import FEATURES
 from playground.nn import Dense
 from playground.ui import own_data, state
 from playground.ui.live_chart import figure_bytes, live_chart
+from playground.ui.pacing import FRAME_SECONDS, SPEEDS, advance_frame, goal_progress
 
-# Streamlit starts a fragment's next timed run about FRAME_SECONDS after the previous one has
-# finished, so the time between frames is the run itself plus this pause.
-FRAME_SECONDS = 0.05
-TRAIN_SHARE = 0.25        # at "max" speed, train for this share of the time between two frames ...
-TRAIN_SECONDS = (0.03, 0.12)  # ... within these bounds (a busy browser asks for frames less often)
-SPEEDS = PACES
 LIVE_CURVE_POINTS = 600   # loss curves are thinned to this many points per frame
 SIDE_CHARTS_EVERY = 3     # while playing, the network picture and health strip are rebuilt every 3rd frame,
 LOSS_EVERY = 2            # the loss curves every 2nd
@@ -60,25 +53,6 @@ def pace_widget(session, run, key: str) -> None:
         state.apply_config(session, session.config.replace(pace=st.session_state[key]))
 
 
-def advance_frame(run, clock, speed: str, stop_at: int | None = None) -> bool:
-    """Advance `run` (a Trainer or a Comparison) for one frame: by `speed` epochs, or at "max" by a
-    share of the time since the last frame, kept in `clock.last_frame` (0: the first frame).
-
-    Never past `stop_at` (a lesson's budget) while the run is before it; returns True when the run
-    has just reached it (the caller pauses). A run at or past it trains on freely.
-    """
-    now = time.perf_counter()
-    interval = now - clock.last_frame if clock.last_frame else FRAME_SECONDS
-    clock.last_frame = now
-    budget = min(max(TRAIN_SHARE * interval, TRAIN_SECONDS[0]), TRAIN_SECONDS[1])
-    left = stop_at - run.epoch if stop_at is not None and run.epoch < stop_at else None
-    if speed == "max":
-        run.advance(epochs=left, seconds=budget)
-    else:
-        run.advance(epochs=int(speed) if left is None else min(int(speed), left), seconds=TRAIN_SECONDS[1])
-    return left is not None and run.epoch >= stop_at
-
-
 def _number(value: float, digits: int = 4) -> str:
     return "–" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
 
@@ -102,13 +76,12 @@ def _status(session: state.Session) -> None:
         st.info(trainer.message)
 
 
-def predictions(trainer) -> dict[str, object]:
-    """Predicted classes of the train and test points, for exact misclassification marks."""
-    if trainer.config.data.task == "regression":
+def predictions(snapshot) -> dict[str, object] | None:
+    """Predicted classes of the train and test points (from the snapshot's evaluation), for exact
+    misclassification marks; None for regression."""
+    if snapshot.train_classes is None:
         return None
-    data = trainer.data
-    return {"train": figures.predicted_classes(trainer.model.predict(data.F_train)),
-            "test": figures.predicted_classes(trainer.model.predict(data.F_test))}
+    return {"train": snapshot.train_classes, "test": snapshot.test_classes}
 
 
 def _encoded(session: state.Session, name: str, every: int, build) -> bytes | None:
@@ -135,6 +108,20 @@ def _health(snapshot) -> dict | None:
     return figures.health_figure(snapshot.layers, height=170, as_dict=True) if snapshot.layers else None
 
 
+def _large_network_caption(trainer) -> None:
+    """What a network too large for the measuring budgets changes on the page (see training.GRID_MACS)."""
+    coarse, asked, rows = trainer.grid_size, trainer.config.view.grid, trainer.evaluation_rows
+    cuts = []
+    if coarse < asked:
+        cuts.append(f"its output is drawn on a {coarse}×{coarse} grid instead of {asked}×{asked}")
+    if trainer.evaluation_sampled:
+        cuts.append(f"losses and {'R²' if trainer.config.data.task == 'regression' else 'accuracy'} are measured on "
+                    f"the first {rows:,} points of the training and test sets (in random order)")
+    if cuts:
+        st.caption(f"This network has {trainer.model.count_params():,} parameters: {'; '.join(cuts)}, so that "
+                   "every frame stays quick for everyone on this server.")
+
+
 def draw(session: state.Session) -> None:
     """Metrics, boundary, network, health strip and loss curves of the current state."""
     trainer, config = session.trainer, session.config
@@ -150,9 +137,10 @@ def draw(session: state.Session) -> None:
             live_chart(boundary, key="boundary", height=540, on_click=lambda event: own_data.on_click(session, event))
             st.caption(own_data.drawing_caption(session))
         else:
-            boundary = figures.boundary_figure(snapshot, trainer.data, config, predictions=predictions(trainer),
+            boundary = figures.boundary_figure(snapshot, trainer.data, config, predictions=predictions(snapshot),
                                                height=540, as_dict=True)
             live_chart(boundary, key="boundary", height=540)
+        _large_network_caption(trainer)
     with right:
         live_chart(_encoded(session, "network", SIDE_CHARTS_EVERY, lambda: _network(session, snapshot)),
                    key="network", height=380)
@@ -181,12 +169,11 @@ def live_panel(session: state.Session) -> None:
     @st.fragment(run_every=FRAME_SECONDS if session.running else None)
     def panel() -> None:
         with session.lock:
-            if session.running:
-                paused = advance_frame(session.trainer, session, st.session_state.get("speed", "max"),
-                                       session.config.view.stop_at)
-                if session.trainer.status != "ready" or paused:
-                    session.running = False
-                    st.rerun()  # a full rerun re-creates the fragment without its timer
+            if session.running and not advance_frame(session.trainer, session, st.session_state.get("speed", "max"),
+                                                     session.config.view.stop_at):
+                session.running = False
+                st.rerun()  # a full rerun re-creates the fragment without its timer
+            goal_progress(session.trainer, session)
             with st.container(key="live_panel"):
                 draw(session)
 

@@ -14,7 +14,7 @@ import streamlit as st
 
 from playground.config import Config
 from playground.training import Change, Trainer
-from playground.ui import presentation
+from playground.ui import pacing, presentation
 from playground.uploads import CustomData
 
 SESSION_KEY = "playground_session"
@@ -27,6 +27,7 @@ class Session:
     config: Config
     trainer: Trainer
     running: bool = False
+    goal: int | None = None                             # the epoch a Step trains towards over several frames
     notes: list[str] = field(default_factory=list)   # what reading the URL changed, shown once
     change: Change | None = None                       # what the last config change did
     widgets_seeded_for: Config | None = None           # the config the widgets were last set from
@@ -57,6 +58,9 @@ def apply_config(current: Session, config: Config) -> None:
         return
     with current.lock:
         current.change = current.trainer.apply(config)
+    if current.change.kind == "rebuilt":  # back at epoch 0: a Step's goal no longer means anything
+        current.running = current.running and current.goal is None
+        current.goal = None
     current.config = config
     current.widgets_seeded_for = config
     sync_url(config)
@@ -79,9 +83,10 @@ def share_url(config: Config) -> str:
 
 def load_config(current: Session, config: Config) -> None:
     """Replace the run with a fresh one for `config` (a lesson, a pasted link); stops training."""
-    current.running = False
+    current.running, current.goal = False, None
     current.config = config
     with current.lock:
+        current.trainer = None  # freed before the new run is built: one run in memory at a time
         current.trainer = Trainer(config)
     current.change = None
     current.widgets_seeded_for = None  # widgets are set from the new config on the next run
@@ -90,22 +95,21 @@ def load_config(current: Session, config: Config) -> None:
 
 def play(current: Session) -> None:
     if current.trainer.status == "ready":
-        current.running = True
+        current.running, current.goal = True, None
         current.last_frame = 0.0
 
 
 def pause(current: Session) -> None:
-    current.running = False
+    current.running, current.goal = False, None
 
 
 def step(current: Session, epochs: int = 1) -> None:
-    """Pause and train `epochs` epochs (the Step buttons)."""
-    current.running = False
+    """Train `epochs` epochs (the Step buttons): what fits in a click at once, the rest in frames."""
     with current.lock:
-        current.trainer.advance(epochs=epochs)
+        pacing.start_epochs(current.trainer, current, epochs)
 
 
 def reset(current: Session) -> None:
-    current.running = False
+    current.running, current.goal = False, None
     with current.lock:
         current.trainer.reset()
