@@ -41,10 +41,13 @@ def one_blas_thread():
 def trained(config: Config, epochs: int) -> Trainer:
     """The config trained for `epochs` (each distinct run once per test session).
 
-    The drawing grid is set to its smallest size: it changes only the snapshots' resolution, never
-    the training, and drawing a grid every epoch is most of the cost of these small runs.
+    Snapshots (the boundary grid, neuron tiles and layer statistics a page draws) are made at
+    epoch 0 and, where a promise asks for one, at the end, at the smallest grid: they never change
+    the training, and one every epoch was ~97 % of the cost of these small runs (a 3 x 64 network
+    for 200 epochs: 4.5 s with them, 0.14 s without).
     """
     trainer = Trainer(config.replace(grid=50))
+    trainer.history.snapshot_every = epochs + 1
     trainer.advance(epochs=epochs)
     return trainer
 
@@ -125,8 +128,8 @@ def after_new_data(config: Config) -> Config:
 
 def xor_needs_hidden(linear, hidden):
     assert linear.config.network.hidden == () and len(hidden.config.network.hidden) == 1
-    assert accuracy(linear) <= 0.65, accuracy(linear)  # measured 0.47-0.55
-    assert accuracy(hidden) >= 0.9, accuracy(hidden)   # measured 0.97-1.0
+    assert accuracy(linear) <= 0.65, accuracy(linear)  # measured <= 0.6 on seeds 0-19 and 101-110
+    assert accuracy(hidden) >= 0.9, accuracy(hidden)   # measured >= 0.985
 
 
 def feature_engineering(trainer):
@@ -137,13 +140,17 @@ def feature_engineering(trainer):
 def perceptron(trainer):
     assert trainer.model.layers[-1].activation.name == "step" and len(trainer.model.layers) == 1
     mistakes = trainer.rule.mistakes
-    assert len(mistakes) == trainer.epoch and mistakes[0] > 0 and 0 in mistakes, mistakes
+    assert len(mistakes) == trainer.epoch and 0 in mistakes, mistakes
+    converged = mistakes.index(0)
+    # Several corrections to watch: at least 4 epochs (frames at pace 1) before the first one without
+    # a mistake, each moving the line (an epoch with a mistake changes the weights). Measured: 4-31.
+    assert converged >= 4 and all(mistakes[:converged]), mistakes
     assert trainer.history.train_metric[-1] == 1.0
     assert trainer.history.train_loss[-1] == 0.0  # the loss of a perceptron run is its error rate
 
 
 def perceptron_xor(trainer):
-    assert max(trainer.history.train_metric) < 0.8, max(trainer.history.train_metric)
+    assert max(trainer.history.train_metric) < 0.8, max(trainer.history.train_metric)  # measured <= 0.77
     assert min(trainer.rule.mistakes) > 0, trainer.rule.mistakes
     losses, metrics = np.array(trainer.history.train_loss), np.array(trainer.history.train_metric)
     assert np.allclose(losses, 1.0 - metrics)
@@ -156,10 +163,18 @@ def overfitting(trainer):
     assert "overfitting" in kinds(trainer)
 
 
-def regularization_cures_overfitting(plain, cured):
+def l2_cures_overfitting(plain, cured):
     assert cured.history.test_loss[-1] <= 0.7 * plain.history.test_loss[-1], (
         cured.history.test_loss[-1], plain.history.test_loss[-1])
     assert cured.generalization_gap < 0.5 * plain.generalization_gap
+
+
+def dropout_cures_overfitting(plain, cured):
+    assert cured.history.test_loss[-1] <= 0.7 * plain.history.test_loss[-1], (
+        cured.history.test_loss[-1], plain.history.test_loss[-1])  # measured <= 0.62
+    # "the dropout run's training loss stays high": it does not memorise the flipped labels
+    assert cured.history.train_loss[-1] >= 0.1 > plain.history.train_loss[-1], (
+        cured.history.train_loss[-1], plain.history.train_loss[-1])  # measured >= 0.16 and <= 0.09
 
 
 def dying_relu(relu, leaky):
@@ -211,8 +226,8 @@ def spiral_depth_width(small, big):
 PROMISES = {
     "xor-needs-hidden": xor_needs_hidden, "feature-engineering": feature_engineering, "perceptron": perceptron,
     "perceptron-xor": perceptron_xor, "overfitting": overfitting,
-    "l2-cures-overfitting": regularization_cures_overfitting,
-    "dropout-cures-overfitting": regularization_cures_overfitting, "dying-relu": dying_relu,
+    "l2-cures-overfitting": l2_cures_overfitting, "dropout-cures-overfitting": dropout_cures_overfitting,
+    "dying-relu": dying_relu,
     "vanishing-gradients": vanishing_gradients, "batch-norm-rescues": batch_norm_rescues,
     "optimizer-race": optimizer_race, "learning-rate-too-high": learning_rate_too_high,
     "initialisation-matters": initialisation_matters, "spiral-depth-width": spiral_depth_width,
