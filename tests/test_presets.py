@@ -171,10 +171,10 @@ def l2_cures_overfitting(plain, cured):
 
 def dropout_cures_overfitting(plain, cured):
     assert cured.history.test_loss[-1] <= 0.7 * plain.history.test_loss[-1], (
-        cured.history.test_loss[-1], plain.history.test_loss[-1])  # measured <= 0.62
+        cured.history.test_loss[-1], plain.history.test_loss[-1])  # measured 0.15-0.69, median 0.38
     # "the dropout run's training loss stays high": it does not memorise the flipped labels
     assert cured.history.train_loss[-1] >= 0.1 > plain.history.train_loss[-1], (
-        cured.history.train_loss[-1], plain.history.train_loss[-1])  # measured >= 0.16 and <= 0.09
+        cured.history.train_loss[-1], plain.history.train_loss[-1])  # measured >= 0.155 and <= 0.092
 
 
 def dying_relu(relu, leaky):
