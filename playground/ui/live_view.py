@@ -8,13 +8,13 @@ changing one reruns the page, which applies the change to the running Trainer.
 
 from __future__ import annotations
 
-import math
 import time
 
 import streamlit as st
 
 from playground import figures
 from playground.datasets import FEATURES
+from playground.figures.numbers import format_number
 from playground.nn import Dense
 from playground.ui import own_data, state
 from playground.ui.live_chart import figure_bytes, live_chart
@@ -62,19 +62,16 @@ def advance_frame(run, clock, speed: str) -> None:
         run.advance(epochs=int(speed), seconds=TRAIN_SECONDS[1])
 
 
-def _number(value: float, digits: int = 4) -> str:
-    return "–" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
-
-
-def _metrics(session: state.Session) -> None:
-    history, task = session.trainer.history, session.config.data.task
-    metric = "R²" if task == "regression" else "accuracy"
+def _metrics(session: state.Session, snapshot) -> None:
+    """The cards, from the current snapshot: after a data change it holds the same weights' numbers on
+    the new data (the history's last epoch was measured on the old data)."""
+    metric = "R²" if session.config.data.task == "regression" else "accuracy"
     columns = st.columns(5)
     columns[0].metric("Epoch", f"{session.trainer.epoch:,}")
-    columns[1].metric("Train loss", _number(history.train_loss[-1]))
-    columns[2].metric("Test loss", _number(history.test_loss[-1]))
-    columns[3].metric(f"Train {metric}", _number(history.train_metric[-1], 3))
-    columns[4].metric(f"Test {metric}", _number(history.test_metric[-1], 3))
+    columns[1].metric("Train loss", format_number(snapshot.train_loss))
+    columns[2].metric("Test loss", format_number(snapshot.test_loss))
+    columns[3].metric(f"Train {metric}", format_number(snapshot.train_metric, 3))
+    columns[4].metric(f"Test {metric}", format_number(snapshot.test_metric, 3))
 
 
 def _status(session: state.Session) -> None:
@@ -123,7 +120,7 @@ def draw(session: state.Session) -> None:
     trainer, config = session.trainer, session.config
     snapshot = trainer.snapshot()
     session.frame += 1
-    _metrics(session)
+    _metrics(session, snapshot)
     _status(session)
     left, right = st.columns([3, 2])
     with left:
