@@ -94,7 +94,7 @@ def compare_loss_figure(histories: Sequence[RunHistory], labels: Sequence[str], 
                            line=dict(color="#8C8C8C", width=2, dash=dash), hoverinfo="skip"))
     layout = palette.base_layout(
         height, "compare_loss", xaxis=epoch_axis(),
-        yaxis=value_axis(log_scale, False, "accuracy", [t["y"] for t in traces if t["y"] != [None]]),
+        yaxis=value_axis(log_scale, False, "accuracy", [t["y"] for t in traces if t.get("hoverinfo") != "skip"]),
         hovermode="x unified",
         legend=dict(orientation="h", x=1, y=1.0, xanchor="right", yanchor="bottom", bgcolor="rgba(0,0,0,0)"),
         margin=dict(l=56, r=16, t=30, b=40))
