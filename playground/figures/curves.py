@@ -158,7 +158,8 @@ def health_figure(layers: list[LayerStats], height: int = 200, as_dict: bool = F
         height, "health", barmode="group", bargap=0.35, annotations=annotations,
         xaxis=dict(showgrid=False, showline=True, linecolor=palette.FAINT, tickfont=dict(size=11),
                    visible=bool(layers)),
-        yaxis=dict(range=[0, 100], tickvals=[0, 50, 100], ticktext=["0%", "50%", "100%"], showgrid=True,
+        # Up to 125 %: a full bar's label stays inside the plot, below the legend.
+        yaxis=dict(range=[0, 125], tickvals=[0, 50, 100], ticktext=["0%", "50%", "100%"], showgrid=True,
                    gridcolor="#EEEEEE", zeroline=False, visible=bool(layers)),
         showlegend=bool(layers),
         legend=dict(orientation="h", x=1, y=1.0, xanchor="right", yanchor="bottom", bgcolor="rgba(0,0,0,0)",

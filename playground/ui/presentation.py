@@ -37,14 +37,15 @@ PAGE_PATHS = {"playground": "", "compare": "", "diagnostics": "diagnostics"}
 LARGE_FONT_PX = 22   # the root font size in presentation mode (Streamlit's default is 16 px)
 # While presenting: the page starts near the top (the header is transparent and lets clicks through
 # to the page), the page title gives way to the lesson's own, metric values stay whole, and the way
-# out sits in the header's row, where it takes no room from the lesson.
+# out sits in the middle of the header's row, where it takes no room from the lesson.
 _PRESENTING_CSS = """
 [data-testid="stMainBlockContainer"] { padding-top: 3rem; padding-bottom: 2rem; }
 [data-testid="stHeader"] { background: transparent; pointer-events: none; }
 [data-testid="stHeader"] * { pointer-events: auto; }
 [data-testid="stMain"]:has(.st-key-panel_lesson_text) h1 { display: none; }
 [data-testid="stMetricValue"] { font-size: 1.6rem; }
-.st-key-presentation_leave { position: fixed; top: 0.45rem; right: 8.5rem; z-index: 1000001; width: auto; }
+.st-key-presentation_leave { position: fixed; top: 0.45rem; left: 50%; transform: translateX(-50%);
+  z-index: 1000001; width: auto; }
 .st-key-presentation_leave button { background: rgba(255, 255, 255, 0.92); }
 """
 _SIDEBAR_EXPANDERS = {"data_controls": "cfg_dataset", "network_controls": "cfg_initializer",
