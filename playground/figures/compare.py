@@ -66,7 +66,8 @@ def titled_boundary(figure: dict, index: int, label: str) -> dict:
     margin["t"] = 34
     layout.update(title=dict(text=f"<b>{run_letter(index)}</b> · {short(label)}", x=0.5, xanchor="center",
                              y=0.985, yanchor="top", font=dict(size=14, color=run_color(index))),
-                  showlegend=False, margin=margin)
+                  showlegend=False, margin=margin,
+                  modebar=dict(orientation="v"))  # a vertical toolbar on the right leaves the title readable
     return {**figure, "layout": layout}
 
 

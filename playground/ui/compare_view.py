@@ -63,7 +63,7 @@ DETAILS = {"none": "Nothing", "health_strip": "Health strip", "gradient_norms": 
 DETAIL_OF_PANEL = {"health_strip": "health_strip", "gradient_norms": "gradient_norms", "neurons": "neurons",
                    "network": "neurons"}  # a lesson's panel -> the detail that shows it
 DETAIL_HEIGHTS = {"health_strip": 190, "gradient_norms": 240, "neurons": 300}
-BOUNDARY_HEIGHTS = {"few": 440, "many": 380, "presenting": 360}  # 1-2 runs, 3-4 runs, presenting a lesson
+BOUNDARY_HEIGHTS = {"few": 440, "many": 380, "presenting": 340}  # 1-2 runs, 3-4 runs, presenting a lesson
 
 
 @dataclass

@@ -32,7 +32,7 @@ LOSS_EVERY = 2            # the loss curves every 2nd
 # Play/Pause, Step, Reset, the speed and one more control (Playground: nothing; Compare: what to
 # show under each run): wide enough that "Pause" stays whole at presentation mode's 22 px type.
 TOOLBAR_COLUMNS = [1.4, 1.2, 1.2, 2.4, 1.8]
-BOUNDARY_HEIGHT = (540, 400)   # the boundary's height: normally, and while presenting a lesson (first screen)
+BOUNDARY_HEIGHT = (540, 340)   # the boundary's height: normally, and while presenting a lesson (first screen)
 
 
 def toolbar(session: state.Session) -> None:

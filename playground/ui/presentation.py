@@ -220,9 +220,16 @@ def apply_presentation(flags: PresentationFlags | None = None) -> None:
     if rules:
         st.html(f"<style>\n{rules}\n</style>")
     if presenting(flags):
-        st.button("Leave presentation", key="presentation_leave", icon=":material/fullscreen_exit:",
-                  on_click=set_flags, args=(PresentationFlags(),),
+        st.button("Leave presentation", key="presentation_leave", icon=":material/fullscreen_exit:", on_click=leave,
                   help="Normal font size, and every hidden panel and control back.")
+
+
+def leave() -> None:
+    """Back to the normal page: no flags in the session, nor in the address bar (a reload stays out)."""
+    set_flags(PresentationFlags())
+    for key in ("big", "hide"):
+        if key in st.query_params:
+            del st.query_params[key]
 
 
 def focus(lesson: Lesson | None) -> str | None:
