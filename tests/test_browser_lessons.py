@@ -8,8 +8,8 @@ of presentation mode. Screenshots go to tests/screenshots/lesson-*.png (gitignor
 from __future__ import annotations
 
 import pytest
-from browser import chromium_context, require_chromium, screenshot, streamlit_server, wait_idle
-from playwright.sync_api import expect, sync_playwright
+from browser import chromium_context, screenshot, wait_idle
+from playwright.sync_api import expect
 
 from playground.presets import LESSONS
 
@@ -30,19 +30,6 @@ PROJECTED = ("learning-rate-too-high", "perceptron", "xor-needs-hidden", "dying-
 # Whether any text of these elements is cut (an ellipsis: its content is wider than its box).
 TRUNCATED_JS = """(selector) => [...document.querySelectorAll(selector)]
   .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    require_chromium()
-    with streamlit_server("app.py", tmp_path_factory.mktemp("streamlit")) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def playwright():
-    with sync_playwright() as running:
-        yield running
 
 
 def panel_chart(lesson) -> str:
