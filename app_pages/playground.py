@@ -25,9 +25,13 @@ if session.change is not None and session.change.kind == "rebuilt":
     st.toast(session.change.message)
     session.change = None
 
+focus = presentation.focus(presentation.active_lesson(session))
 live_view.toolbar(session)
-own_data.panel(session)
-live_view.live_panel(session)
+if focus is None:
+    own_data.panel(session)
+live_view.live_panel(session, focus)
+if focus is not None:  # presenting a lesson: its panel first, your own data below
+    own_data.panel(session)
 
 if not session.running and session.trainer.epoch > 0:
     with st.container(key="panel_replay"), st.expander("Replay the run", expanded=False):
@@ -47,5 +51,3 @@ with st.container(key="panel_share"), st.expander("Share this run"):
                    "same settings on the default dataset, and can upload the same file to train on it.")
     st.caption("The address bar always holds this run's settings, seed included. Copy the link:")
     st.code(state.share_url(session.config), language=None, wrap_lines=True)
-
-presentation.leave_button()

@@ -168,10 +168,10 @@ def test_another_architecture_starts_from_other_weights_and_the_caption_says_so(
 
 def test_the_all_layers_settings_and_regularization_apply_together():
     at = open_compare()
-    add_run(at, units=6, batch_norm="on", regularization="l2", reg_rate=0.01, initializer="he_normal")
+    add_run(at, units=6, batch_norm="on", regularization="l2", reg_rate=0.03, initializer="he_normal")
     b = runs(at)[1]
     assert b.config.network.hidden == (LayerConfig(6, "tanh", batch_norm=True),) * 2
-    assert (b.config.network.regularization, b.config.network.reg_rate) == ("l2", 0.01)
+    assert (b.config.network.regularization, b.config.network.reg_rate) == ("l2", 0.03)
     assert b.config.network.initializer == "he_normal"
 
 

@@ -41,7 +41,7 @@ def assert_comparison_handed_over(at: AppTest, lesson) -> None:
     """The comparison's runs reached the Compare page (or wait for it, if it has not run yet)."""
     state = at.session_state
     if "compare_configs" in state:
-        assert state["compare_configs"] == (lesson.runs, lesson.labels)
+        assert state["compare_configs"] == (lesson.runs, lesson.labels, lesson.key)
         return
     assert at.title[0].value.startswith("Compare")  # the switch went to the Compare page ...
     runs = state["compare_session"].runs  # ... which took the runs over
