@@ -176,7 +176,7 @@ async function draw(chart) {
 }
 
 function figureOf(data) {
-  // "<revision>\n<figure JSON>": the revision only keeps messages unique.
+  // The revision, a newline, then the figure's JSON: the revision only keeps messages unique.
   return data.subarray(data.indexOf(10) + 1);
 }
 
