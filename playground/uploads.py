@@ -190,6 +190,15 @@ def _labels(cells: list[str], name: str) -> tuple[str, np.ndarray, tuple[str, ..
 
 def load_csv(data: bytes) -> CustomData:
     """Parse and check an uploaded CSV file; DataError with one clear message if it cannot be used."""
+    try:
+        return _load_csv(data)
+    except DataError:
+        raise
+    except Exception as exc:  # a safety net: an upload must never show the user a traceback
+        raise DataError(f"The file could not be read ({type(exc).__name__}). Expected a CSV text file.") from None
+
+
+def _load_csv(data: bytes) -> CustomData:
     names, rows = _rows(_decode(data))
     X_raw = _features(rows, names)
     task, y, class_names, target_line = _labels([row[2] for row in rows], names[2])

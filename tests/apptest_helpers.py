@@ -1,10 +1,19 @@
 """Shared helpers for the AppTest page tests."""
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from playground.ui.text import WORD_JOINER
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")  # from_file resolves relative paths from the caller
+
+
+def shown(markdown) -> str:
+    """What a reader sees of an element's escaped markdown (see playground.ui.text): the text
+    without its backslash escapes and word joiners."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(markdown)).replace(WORD_JOINER, "")
 
 
 def problems(at: AppTest) -> str:
