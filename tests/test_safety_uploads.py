@@ -13,6 +13,7 @@ import zipfile
 
 import numpy as np
 import pytest
+from apptest_helpers import open_playground, run, shown
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -268,3 +269,22 @@ def test_scripts_of_valid_runs_hold_no_bare_nan_or_inf():
     for framework in ("keras", "pytorch", "playground"):
         source = export.script(framework, CONFIG, 10, data=trainer.data)
         assert not re.search(r"(?<![\w\"'])(nan|inf)(?![\w\"'])", source), framework
+
+
+# ---------------------------------------------------------------------------------------------
+# On the page: one message, no traceback, the run unchanged
+
+
+def test_every_bad_weights_upload_on_the_page_gives_one_message_and_leaves_the_run():
+    at = open_playground({"samples": "100", "grid": "50", "layers": "3relu-bn", "features": "x1,x2,x1sq"}, steps=2)
+    session = at.session_state["playground_session"]
+    trainer, epoch = session.trainer, session.trainer.epoch
+    before = [w.copy() for w in trainer.model.get_weights()]
+    for case, content in bad_weights(trainer.model).items():
+        at.file_uploader(key="up_weights").set_value((f"{case}.npz", content, "application/octet-stream"))
+        run(at)
+        errors = [shown(e.value) for e in at.error]
+        assert len(errors) == 1 and "nothing changed" in errors[0], (case, errors)
+        assert session.trainer is trainer and trainer.epoch == epoch, case
+        for a, b in zip(trainer.model.get_weights(), before, strict=True):
+            assert np.array_equal(a, b), case
