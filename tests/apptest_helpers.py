@@ -3,10 +3,14 @@
 import re
 from pathlib import Path
 
+from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from playground.ui.text import WORD_JOINER
 
+# The shipped .streamlit/config.toml hides error details from users (showErrorDetails = "none");
+# a failing page test should show them.
+config.set_option("client.showErrorDetails", "full")
 APP = str(Path(__file__).resolve().parents[1] / "app.py")  # from_file resolves relative paths from the caller
 
 
