@@ -9,6 +9,7 @@ unknown key such as ``[Log in](https://evil.example)`` would then read as the ap
 
 from __future__ import annotations
 
+import re
 import string
 import unicodedata
 
@@ -21,10 +22,10 @@ WORD_JOINER = "\u2060"      # invisible; breaks the patterns markdown matches af
 # `$` maths, `:` directives and the <...> autolinks).
 _PUNCTUATION = frozenset(string.punctuation)
 # GFM's bare-URL and e-mail autolinks, emoji shortcodes and Streamlit's `:material/` icons are
-# found in the parsed text, after the escapes are gone: a word joiner after ":" and "@" and
-# before "." keeps "https://", "www.", "a@b.c" and ":name:" from matching.
-_AFTER = {":": WORD_JOINER, "@": WORD_JOINER}
-_BEFORE = {".": WORD_JOINER}
+# found in the parsed text, after the escapes are gone. A word joiner where one of them would
+# start ("https:|//", "www|.", "a@|b.c", ":|name:") keeps them from matching, and only there, so
+# "fruit.csv" or "Received: x" stay findable with the browser's search.
+_WORDISH = re.compile(r"[\w+\-/]")
 KINDS = ("info", "success", "warning", "error", "toast")
 
 
@@ -42,12 +43,15 @@ def escape_markdown(text) -> str:
     dropped, so the text reads as one line; nothing in it becomes a link, image, icon, colour,
     formula, heading, list, table or HTML.
     """
+    text = _visible(str(text))
     out = []
-    for ch in _visible(str(text)):
-        if ch in _PUNCTUATION:
-            out.append(_BEFORE.get(ch, "") + "\\" + ch + _AFTER.get(ch, ""))
-        else:
-            out.append(ch)
+    for index, ch in enumerate(text):
+        following = text[index + 1:index + 2]
+        if ch == "." and text[max(0, index - 3):index].lower() == "www":
+            out.append(WORD_JOINER)
+        out.append("\\" + ch if ch in _PUNCTUATION else ch)
+        if ch in ":@" and _WORDISH.match(following):
+            out.append(WORD_JOINER)
     return "".join(out)
 
 
