@@ -6,6 +6,7 @@ from playground import export, figures
 from playground.figures.compare import agreed_share, band_end, run_color, run_letter
 from playground.ui import compare_view as view
 from playground.ui import presentation, state
+from playground.ui.text import note
 
 SPREAD_EPOCHS = (1, 500, 100)  # the seed spread's epochs: lowest, highest, default
 
@@ -20,8 +21,7 @@ if focus is None:
     st.caption("Change one thing and see what it does: every run trains on the same points, in the same batch "
                "order, from the same initial weights where the architectures match, epoch for epoch.")
 if current.message is not None:
-    kind, text = current.message
-    (st.error if kind == "error" else st.info)(text)
+    note(*current.message)
     current.message = None
 if current.origin is not None and current.origin != state.session().config:
     left, right = st.columns([4, 1], vertical_alignment="center")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from playground import figures
 from playground.ui import controls, export_panel, live_view, own_data, presentation, state
+from playground.ui.text import note
 
 session = state.session()
 presentation.follow_lesson("playground")  # a comparison lesson's link goes on to the Compare page
@@ -16,13 +17,13 @@ state.sync_url(session.config)
 
 st.title("Neural Network Playground")
 presentation.lesson_text(session)
-for note in session.notes:
-    st.warning(f"The link asked for something out of bounds: {note}")
+for text in session.notes:
+    note("warning", f"The link asked for something out of bounds: {text}")
 session.notes = []
 if error:
-    st.error(f"This combination is not valid, so the run keeps its previous settings. {error}")
+    note("error", f"This combination is not valid, so the run keeps its previous settings. {error}")
 if session.change is not None and session.change.kind == "rebuilt":
-    st.toast(session.change.message)
+    note("toast", session.change.message)
     session.change = None
 
 focus = presentation.focus(presentation.active_lesson(session))

@@ -9,7 +9,7 @@ the screenshots in shots/lessons/ show it applied.
 from __future__ import annotations
 
 import pytest
-from apptest_helpers import APP, run
+from apptest_helpers import APP, run, shown
 from streamlit.testing.v1 import AppTest
 
 from playground.presets import HIDEABLE, LESSONS, PresentationFlags
@@ -130,12 +130,12 @@ def test_a_lesson_link_opens_its_config(key):
 def test_a_lesson_link_ignores_settings_beside_it_with_a_note():
     at = open_app({"lesson": "overfitting", "lr": "0.1"})
     assert at.session_state[SESSION_KEY].config == LESSONS["overfitting"].config
-    assert any("lr were ignored" in w.value for w in at.warning)
+    assert any("'lr' were ignored" in shown(w.value) for w in at.warning)
 
 
 def test_an_unknown_lesson_is_a_note_and_the_default_run():
     at = open_app({"lesson": "no-such-lesson"})
-    assert any("There is no lesson 'no-such-lesson'" in w.value for w in at.warning)
+    assert any("There is no lesson 'no-such-lesson'" in shown(w.value) for w in at.warning)
     assert not any(info.value.startswith("**Lesson") for info in at.info)
 
 
@@ -176,7 +176,7 @@ def test_big_and_hide_sidebar_produce_the_css():
 
 def test_unknown_hide_names_are_ignored_with_a_note():
     at = open_app({"hide": "sidebar,nonsense,share"})
-    assert any("Unknown names in hide ignored: 'nonsense'" in w.value for w in at.warning)
+    assert any("Unknown names in hide ignored: 'nonsense'" in shown(w.value) for w in at.warning)
     css = styles(at)
     assert ".st-key-panel_share" in css and '[data-testid="stSidebar"]' in css and "nonsense" not in css
 

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from playground.config import Config
+from playground.config import Config, show_value
 from playground.presets import CONTROLS, LESSONS, PANELS, Lesson, PresentationFlags, lesson_from_query, lesson_query
 
 URL_KEYS = ("lesson", "big", "hide")   # URL parameters that are not config settings
@@ -90,7 +90,7 @@ def read_url(params: Mapping) -> tuple[Config, list[str], Lesson | None, Present
     if lesson is not None:
         if settings:
             notes.append(f"The lesson '{lesson.key}' brings its own settings, so the link's "
-                         f"{', '.join(map(str, settings))} were ignored.")
+                         f"{', '.join(map(show_value, settings))} were ignored.")
         return lesson.config, notes, lesson, flags
     if "lesson" in params:
         notes.append(f"There is no lesson {str(params['lesson'])[:40]!r}; known: {', '.join(LESSONS)}. Ignored.")
