@@ -4,7 +4,7 @@
     steps = walkthrough_steps(trace, ["x₁", "x₂"])
 
 `trace_step` makes the calls `Sequential.train_on_batch` makes, in its order (forward with
-training=True, data_loss, backward_from_loss, _apply_penalties, optimizer.apply), on a copy of
+training=True, data_loss, backward_from_loss, add_penalty_gradients, optimizer.apply), on a copy of
 the model, and keeps copies of what every layer computed. Every number shown is the engine's
 own: the traced loss, gradients and update are those `train_on_batch` gives on the same state.
 The copy carries the optimizer's slots and step count and the dropout stream, so the masks and
@@ -102,8 +102,8 @@ def copy_model(model: Sequential) -> Sequential:
     """An independent copy of a built model: weights, optimizer slots and step count, random streams.
 
     `copy.deepcopy`: the copy binds its layers to its own flat buffers (see
-    `Sequential.__setstate__`) and leaves out the layers' last-pass arrays and buffers (see
-    `Layer.__getstate__`), allocating its own on its first pass.
+    `Sequential.__setstate__`) and leaves out the layers' last-pass arrays (see
+    `Layer.__getstate__`), which its first pass sets.
     """
     return copy.deepcopy(model)
 
@@ -117,21 +117,20 @@ def trace_step(model: Sequential, X, y) -> StepTrace:
 
     X: (n, input_dim); y: targets as `train_on_batch` takes them. The model is not changed.
     """
-    model._require(compiled=True)
     clone = copy_model(model)
-    X = clone._inputs(X)
-    Y = clone._targets(X, y)
+    X, Y = clone.prepare_batch(X, y)
     for layer in clone.layers:  # no stale values from an earlier pass
         layer.grad_output = None
         if hasattr(layer, "grad_z"):
             layer.grad_z = None
     flat, layers = clone.flat_params, clone.layers
     with np.errstate(all="ignore"):  # a diverging run is shown as it is, not raised
-        data_loss = clone.training_forward(X, Y)
+        clone.forward(X, training=True)
+        data_loss = clone.data_loss(Y)
         forward = [_forward_record(layer) for layer in layers]
         clone.backward_from_loss(Y)
         data_grads = clone.flat_grads.copy()
-        penalty = clone._apply_penalties()
+        penalty = clone.add_penalty_gradients()
         loss = data_loss + penalty
         grads = clone.flat_grads.copy()
         before = flat.copy()
@@ -158,13 +157,13 @@ def trace_step(model: Sequential, X, y) -> StepTrace:
     output_error = _copy(getattr(last, "grad_z", None))
     if output_error is None:
         output_error = traces[-1].grad_output
-    return StepTrace(X.copy(), Y.copy(), tuple(traces), clone.loss.name, clone._fused, data_loss, penalty, loss,
+    return StepTrace(X.copy(), Y.copy(), tuple(traces), clone.loss.name, clone.fused, data_loss, penalty, loss,
                      output_error, grads, update, clone.optimizer.get_config(), learning_rate,
                      clone.optimizer.iterations)
 
 
 def _forward_record(layer) -> dict:
-    """Copies of a layer's forward-pass arrays (taken before the backward pass reuses buffers)."""
+    """Copies of a layer's forward-pass arrays (the trace keeps its own, apart from the engine's)."""
     z = _copy(getattr(layer, "z", None))
     activation = getattr(layer, "activation", None)
     derivative = None
@@ -175,7 +174,7 @@ def _forward_record(layer) -> dict:
         extras["mask"] = _copy(layer.mask)
     if layer.kind == "batch_norm":
         extras.update(mean=layer.inputs.mean(axis=0), variance=layer.inputs.var(axis=0),
-                      x_hat=_copy(layer._x_hat))
+                      x_hat=_copy(layer.x_hat))
     return dict(inputs=_copy(layer.inputs), z=z, outputs=_copy(layer.outputs), derivative=derivative,
                 extras=extras)
 
