@@ -81,10 +81,10 @@ class ReLU(Activation):
         return np.maximum(z, 0.0)
 
     def derivative(self, z, a):
-        return (z > 0).astype(z.dtype)
+        return np.heaviside(z, 0.0)  # the step function H(z): 1 for z > 0, 0 for z <= 0
 
     def backward(self, z, a, da):
-        return da * (z > 0)
+        return da * np.heaviside(z, 0.0)
 
 
 @ACTIVATIONS.register("leaky_relu")

@@ -66,7 +66,7 @@ class Dense(Layer):
     def forward(self, X, training=False):
         """X (n, input_dim) -> a = f(X @ kernel + bias) (n, units)."""
         self.inputs = X
-        self.z = X @ self.params["kernel"]
+        self.z = np.dot(X, self.params["kernel"])
         if self.use_bias:
             self.z += self.params["bias"]
         self.outputs = self.a = self.activation(self.z)
@@ -82,12 +82,12 @@ class Dense(Layer):
         the batch's sum of dz (units,), written into `grads`; returns dL/dX = dz kernel^T
         (n, input_dim), or None for the model's first layer (nothing needs it)."""
         self.grad_z = dz
-        np.matmul(self.inputs.T, dz, out=self.grads["kernel"])  # out=: grads are views into the flat buffer
+        np.dot(self.inputs.T, dz, out=self.grads["kernel"])  # out=: grads are views into the flat buffer
         if self.use_bias:
-            np.sum(dz, axis=0, out=self.grads["bias"])
+            dz.sum(axis=0, out=self.grads["bias"])
         if not self.needs_input_grad:
             return None
-        return dz @ self.params["kernel"].T
+        return np.dot(dz, self.params["kernel"].T)
 
     def get_config(self):
         return {

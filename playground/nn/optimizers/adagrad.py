@@ -28,6 +28,6 @@ class Adagrad(Optimizer):
 
     def update(self, params: np.ndarray, grads: np.ndarray, lr: float) -> np.ndarray:
         g = grads
-        s = self.slot("accumulator", g, initial=self.initial_accumulator_value)
-        s += g**2
+        s = self.slots.get("accumulator", self.initial_accumulator_value)
+        s = self.slots["accumulator"] = s + g**2
         return lr * g / (np.sqrt(s) + self.epsilon)

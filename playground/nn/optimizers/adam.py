@@ -31,17 +31,16 @@ class Adam(Optimizer):
         self.amsgrad = bool(amsgrad)
 
     def update(self, params: np.ndarray, grads: np.ndarray, lr: float) -> np.ndarray:
-        g, beta_1, beta_2, t = grads, self.beta_1, self.beta_2, self.iterations
-        m, v = self.slot("m", g), self.slot("v", g)
-        m[:] = beta_1 * m + (1 - beta_1) * g
-        v[:] = beta_2 * v + (1 - beta_2) * g**2
+        g, beta_1, beta_2, epsilon, t = grads, self.beta_1, self.beta_2, self.epsilon, self.iterations
+        m, v = self.slots.get("m", 0.0), self.slots.get("v", 0.0)  # both start at 0
+        m = beta_1 * m + (1 - beta_1) * g
+        v = beta_2 * v + (1 - beta_2) * g**2
+        self.slots.update(m=m, v=v)
         if self.amsgrad:
-            v_max = self.slot("v_max", g)
-            v_max[:] = np.maximum(v_max, v)
-            v = v_max
+            v = self.slots["v_max"] = np.maximum(self.slots.get("v_max", 0.0), v)
         m_hat = m / (1 - beta_1**t)
         v_hat = v / (1 - beta_2**t)
-        return lr * m_hat / (np.sqrt(v_hat) + self.epsilon)
+        return lr * m_hat / (np.sqrt(v_hat) + epsilon)
 
 
 class AdamW(Adam):

@@ -3,7 +3,8 @@
 An optimizer updates one flat parameter vector theta (P,) from one flat gradient vector g (P,)
 (the model keeps every layer's parameters as views into such a vector), so a step is a handful
 of vectorised NumPy calls whatever the network's depth. It owns only its slot state (moments,
-accumulators), each slot a (P,) array made on first use; hyperparameters are plain attributes
+accumulators), each slot a (P,) array stored by the rule's first step (a rule reads a missing
+slot as its starting value, e.g. 0 for a moment); hyperparameters are plain attributes
 that may be changed between steps without touching that state.
 
 Every optimizer accepts:
@@ -73,13 +74,6 @@ class Optimizer:
         lr = self.learning_rate
         return lr(self.iterations) if isinstance(lr, Schedule) else lr
 
-    def slot(self, name: str, like: np.ndarray, initial: float = 0.0) -> np.ndarray:
-        """The slot `name` (P,), made on first use (or for a new size) filled with `initial`."""
-        found = self.slots.get(name)
-        if found is None or found.shape != like.shape:
-            found = self.slots[name] = np.full_like(like, initial)
-        return found
-
     def reset(self) -> None:
         """Forget all slot state and the step count, as a freshly built optimizer."""
         self.slots = {}
@@ -95,6 +89,8 @@ class Optimizer:
 
     def apply(self, params: np.ndarray, grads: np.ndarray) -> None:
         """One update of the flat vector `params` (P,) in place from the flat gradient `grads` (P,)."""
+        if self.last_step is not None and self.last_step.shape != params.shape:
+            self.slots = {}  # another network: its slots start again
         if self.clipnorm is not None:
             norm = math.sqrt(float(np.dot(grads, grads)))
             if self.clipnorm / (norm + 1e-6) < 1.0:

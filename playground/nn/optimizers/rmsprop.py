@@ -30,18 +30,18 @@ class RMSprop(Optimizer):
         self.centered = bool(centered)
 
     def update(self, params: np.ndarray, grads: np.ndarray, lr: float) -> np.ndarray:
-        g, rho, epsilon = grads, self.rho, self.epsilon
-        v = self.slot("square_avg", g)
-        v[:] = rho * v + (1 - rho) * g**2
+        g, rho, epsilon, slots = grads, self.rho, self.epsilon, self.slots
+        v = slots.get("square_avg", 0.0)  # every slot starts at 0
+        v = slots["square_avg"] = rho * v + (1 - rho) * g**2
         if self.centered:
-            g_avg = self.slot("grad_avg", g)
-            g_avg[:] = rho * g_avg + (1 - rho) * g
+            g_avg = slots.get("grad_avg", 0.0)
+            g_avg = slots["grad_avg"] = rho * g_avg + (1 - rho) * g
             # A variance, >= 0 in exact arithmetic; rounding can leave -1e-20 where torch gives NaN.
             denominator = np.sqrt(np.maximum(v - g_avg**2, 0.0)) + epsilon
         else:
             denominator = np.sqrt(v) + epsilon
         if self.momentum:
-            b = self.slot("momentum", g)
-            b[:] = self.momentum * b + g / denominator
+            b = slots.get("momentum", 0.0)
+            b = slots["momentum"] = self.momentum * b + g / denominator
             return lr * b
         return lr * g / denominator

@@ -31,8 +31,8 @@ class SGD(Optimizer):
         g, mu = grads, self.momentum
         if mu == 0:
             return lr * g
-        b = self.slot("momentum", g)
-        b[:] = mu * b + g
+        b = self.slots.get("momentum", 0.0)  # starts at 0
+        b = self.slots["momentum"] = mu * b + g
         if self.nesterov:
             return lr * (g + mu * b)
         return lr * b
