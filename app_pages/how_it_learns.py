@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from playground import figures, walkthrough
+from playground import figures, tracing, walkthrough
 from playground.datasets import FEATURES
 from playground.figures import walkthrough as graph
 from playground.ui import state
@@ -61,7 +61,7 @@ else:
     rows = slice(index - 1, index)
 X, y = data.F_train[rows], data.y_train[rows]
 input_names = [FEATURES[name].label for name in config.data.features]
-trace = walkthrough.trace_step(trainer.model, X, y)
+trace = tracing.trace_step(trainer.model, X, y)
 steps = walkthrough.walkthrough_steps(trace, input_names)
 small = graph.is_small(trace.widths)
 row = 0

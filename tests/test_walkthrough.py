@@ -18,8 +18,9 @@ from playground.figures import walkthrough as graph
 from playground.nn import Activation, BatchNorm, Dense, Dropout, Sequential
 from playground.nn.optimizers import SGD, AdamW, RMSprop
 from playground.nn.regularizers import L1L2, L2
+from playground.tracing import copy_model, trace_step
 from playground.training import Trainer
-from playground.walkthrough import copy_model, trace_step, walkthrough_steps
+from playground.walkthrough import walkthrough_steps
 
 
 def binary_model():

@@ -26,7 +26,7 @@ class Dense(Layer):
         if isinstance(units, bool) or not isinstance(units, int | np.integer) or units < 1:
             raise ValueError(f"Dense units must be a positive integer. Received: units={units!r}")
         self.units = int(units)
-        self.activation = activation
+        self.activation = activations.get(activation)  # an Activation; may be swapped for another
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = kernel_regularizer
@@ -41,15 +41,6 @@ class Dense(Layer):
     def kernel_regularizer(self, spec) -> None:
         """Set (e.g. live from the UI) the kernel's regularizer: None, a name or an L1L2."""
         self._kernel_regularizer = regularizers.get(spec)
-
-    @property
-    def activation(self) -> activations.Activation:
-        return self._activation
-
-    @activation.setter
-    def activation(self, spec) -> None:
-        """Set (e.g. live from the UI) the activation: None (linear), a name or an Activation."""
-        self._activation = activations.get(spec)
 
     def build(self, input_dim):
         self.input_dim, self.output_dim = int(input_dim), self.units
