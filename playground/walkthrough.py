@@ -169,7 +169,9 @@ class _Story:
         self.steps: list[Step] = []
         self.nodes: dict[int, np.ndarray] = {0: trace.X}
 
-    def add(self, phase, title, latex, text, tables, column, label, edges=None, edge_label="weights", focus=None):
+    def add(self, phase, title, latex, text, tables, *, column, label, edges=None, edge_label="weights", focus=None):
+        """One step: its phase, title, formula, text and tables; where it sits on the graph (`column`,
+        the nodes' `label`), the edges' values (default: the weights) and the column to highlight."""
         self.steps.append(Step(phase, title, latex, text, tuple(tables), column, dict(self.nodes), label,
                                self.weights if edges is None else edges, edge_label, focus))
 
@@ -185,7 +187,7 @@ class _Story:
         self.add("forward", "The mini-batch", r"a^{[0]} = X \in \mathbb{R}^{" + f"{n} \\times {trace.X.shape[1]}}}",
                  f"{n} example{'s' if n > 1 else ''} with {len(self.inputs)} standardised input features, and "
                  "their targets. The whole batch goes through the network at once: one row per example.",
-                 [Table("inputs X", trace.X, columns=self.inputs), self.targets()], 0, "x")
+                 [Table("inputs X", trace.X, columns=self.inputs), self.targets()], column=0, label="x")
         for layer in trace.layers:
             getattr(self, f"forward_{layer.kind}")(layer)
 
@@ -204,7 +206,7 @@ class _Story:
         self.add("forward", f"Forward, {self.name(c)}: pre-activations", f"z{sup} = a^{{[{c - 1}]}} W{sup} + b{sup}",
                  "Each unit takes a weighted sum of the previous layer's outputs plus its bias: "
                  f"({self.n} × {width_in}) @ ({width_in} × {width}) gives z ({self.n} × {width}).",
-                 [*tables, Table(f"z{c}", layer.z, columns=cols)], c, "z", focus=c)
+                 [*tables, Table(f"z{c}", layer.z, columns=cols)], column=c, label="z", focus=c)
         if layer.activation != "linear":
             self.forward_activation(layer)
 
@@ -217,7 +219,7 @@ class _Story:
                  f"The activation **{layer.activation}** is applied to every "
                  + ("normalised value." if layer.kind != "dense" else "pre-activation"
                     + (" (over each row: softmax couples a row's outputs)." if layer.activation == "softmax" else ".")),
-                 [Table(f"a{c}", layer.outputs, columns=self.columns(layer))], c, "a")
+                 [Table(f"a{c}", layer.outputs, columns=self.columns(layer))], column=c, label="a")
 
     def forward_batch_norm(self, layer: LayerTrace) -> None:
         c, cols = layer.column, self.columns(layer)
@@ -229,7 +231,7 @@ class _Story:
                  "at inference.",
                  [Table("batch mean μ_B", layer.extras["mean"], columns=cols),
                   Table("batch variance σ²_B", layer.extras["variance"], columns=cols),
-                  Table("y", layer.outputs, columns=cols)], c, "y")
+                  Table("y", layer.outputs, columns=cols)], column=c, label="y")
 
     def forward_dropout(self, layer: LayerTrace) -> None:
         c, mask = layer.column, layer.extras.get("mask")
@@ -239,7 +241,7 @@ class _Story:
                  "Each activation is zeroed with probability p, the others scaled by 1/(1 − p). This is the mask "
                  "the run's next step on this batch would draw"
                  + ("." if mask is not None else " (here p = 0: nothing is dropped)."),
-                 [Table("mask m", mask, columns=self.columns(layer))] if mask is not None else [], c, "ã")
+                 [Table("mask m", mask, columns=self.columns(layer))] if mask is not None else [], column=c, label="ã")
 
     # -- loss -----------------------------------------------------------------------------------
     def loss(self) -> None:
@@ -250,7 +252,7 @@ class _Story:
                  f"**{trace.loss_name}** of the outputs against the targets: data loss {trace.data_loss:.10g}"
                  f"{penalty} = **{trace.loss:.10g}**. This is the loss train_on_batch reports for this step "
                  "(before the update).",
-                 [Table("outputs a", out.outputs, columns=self.outputs), self.targets()], self.last, "a")
+                 [Table("outputs a", out.outputs, columns=self.outputs), self.targets()], column=self.last, label="a")
 
     # -- backward -------------------------------------------------------------------------------
     def backward(self) -> None:
@@ -265,7 +267,7 @@ class _Story:
             text = "The loss's gradient with respect to the outputs, times the output activation's slope."
         self.nodes = {last: trace.output_error}
         self.add("backward", "Backward: the output error", latex, text,
-                 [Table(f"δ{last}", trace.output_error, columns=self.outputs)], last, "δ")
+                 [Table(f"δ{last}", trace.output_error, columns=self.outputs)], column=last, label="δ")
         for layer in reversed(trace.layers):
             getattr(self, f"backward_{layer.kind}")(layer)
         if trace.penalty:
@@ -279,7 +281,8 @@ class _Story:
                 self.add("backward", f"Backward, {self.name(c)}: delta",
                          r"\delta" + sup + r" = \frac{\partial L}{\partial z" + sup + "}",
                          "This Dense layer has no activation of its own (batch norm follows it), so its delta "
-                         "is the gradient that came back.", [Table(f"δ{c}", layer.grad_z, columns=cols)], c, "δ")
+                         "is the gradient that came back.", [Table(f"δ{c}", layer.grad_z, columns=cols)],
+                         column=c, label="δ")
             else:
                 self.add("backward", f"Backward, {self.name(c)}: delta",
                          r"\delta" + sup + r" = \frac{\partial L}{\partial a" + sup + r"} \odot f'(z" + sup
@@ -288,7 +291,7 @@ class _Story:
                          "activation's slope at each pre-activation: where the slope is small, little gets through.",
                          [Table(f"∂L/∂a{c}", layer.grad_output, columns=cols),
                           Table(f"f'(z{c})", layer.derivative, columns=cols),
-                          Table(f"δ{c}", layer.grad_z, columns=cols)], c, "δ")
+                          Table(f"δ{c}", layer.grad_z, columns=cols)], column=c, label="δ")
         tables = [Table(f"∂L/∂W{c}", layer.data_grads["kernel"], "input", cols)]
         if "bias" in layer.params:
             tables.append(Table(f"∂L/∂b{c}", layer.data_grads["bias"], columns=cols))
@@ -304,8 +307,8 @@ class _Story:
                  "Each weight's gradient sums, over the batch, its input times the delta of the unit it feeds"
                  + ("; the deltas also flow back through the weights to the previous layer." if previous else
                     ". The inputs need no gradient, so the backward pass ends here."),
-                 tables, c, "δ", edges=tuple(d.data_grads["kernel"] for d in self.dense), edge_label="gradients",
-                 focus=c)
+                 tables, column=c, label="δ", edges=tuple(d.data_grads["kernel"] for d in self.dense),
+                 edge_label="gradients", focus=c)
 
     def backward_dropout(self, layer: LayerTrace) -> None:
         if layer.grad_input is None:
@@ -315,7 +318,7 @@ class _Story:
         self.add("backward", f"Backward, {self.name(c)}: through dropout",
                  r"\frac{\partial L}{\partial a} = \frac{\partial L}{\partial \tilde a} \odot m",
                  "Dropped units pass no gradient back; kept ones pass it scaled by the same 1/(1 − p).",
-                 [Table("∂L/∂a", layer.grad_input, columns=self.columns(layer))], c, "∂L/∂a")
+                 [Table("∂L/∂a", layer.grad_input, columns=self.columns(layer))], column=c, label="∂L/∂a")
 
     def backward_activation(self, layer: LayerTrace) -> None:
         c, cols = layer.column, self.columns(layer)
@@ -325,7 +328,7 @@ class _Story:
                  + DERIVATIVE_LATEX.get(layer.activation, "f'(z)"),
                  "The gradient is multiplied by the activation's slope at each normalised value.",
                  [Table(f"∂L/∂a{c}", layer.grad_output, columns=cols), Table("f'(y)", layer.derivative, columns=cols),
-                  Table("∂L/∂y", layer.grad_input, columns=cols)], c, "∂L/∂y")
+                  Table("∂L/∂y", layer.grad_input, columns=cols)], column=c, label="∂L/∂y")
 
     def backward_batch_norm(self, layer: LayerTrace) -> None:
         c, cols = layer.column, self.columns(layer)
@@ -340,7 +343,8 @@ class _Story:
                           r"\frac{\partial L}{\partial z} = \frac{\gamma}{\sqrt{\sigma_B^2 + \epsilon}}"
                           r"\big(g - \bar g - \hat z\, \overline{g \hat z}\big)"),
                  "γ and β get their gradients (g = ∂L/∂y); the gradient to the pre-activations also flows through "
-                 "the batch mean and variance, which every example of the batch shares.", tables, c, "∂L/∂z")
+                 "the batch mean and variance, which every example of the batch shares.", tables,
+                 column=c, label="∂L/∂z")
 
     def penalty(self) -> None:
         dense = self.dense
@@ -352,7 +356,7 @@ class _Story:
                  "towards 0.",
                  [Table("gradient norms", norms, columns=("data loss only", "with penalty"),
                         row_names=tuple(f"W{d.column}" for d in dense))],
-                 self.last, "δ", edges=tuple(d.grads["kernel"] for d in dense), edge_label="gradients")
+                 column=self.last, label="δ", edges=tuple(d.grads["kernel"] for d in dense), edge_label="gradients")
 
     # -- update ---------------------------------------------------------------------------------
     def update(self) -> None:
@@ -375,5 +379,5 @@ class _Story:
         self.add("update", f"The update ({name}, step t = {trace.iteration})", _optimizer_latex(trace.optimizer),
                  f"Learning rate η = {trace.learning_rate:.6g}. The optimizer turns the gradients into a change of "
                  "every parameter (Δθ = new − old, shown here and on the edges)." + note + " It was computed on a "
-                 "copy of the network: the run itself is unchanged.", tables, self.last, "Δb",
+                 "copy of the network: the run itself is unchanged.", tables, column=self.last, label="Δb",
                  edges=tuple(-d.updates["kernel"] for d in dense), edge_label="changes")
