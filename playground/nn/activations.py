@@ -20,8 +20,9 @@ _GELU_K = 0.044715
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    """1 / (1 + e^-z), written as 0.5 (1 + tanh(z / 2)): the same value, and no overflow for any z."""
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+    """1 / (1 + e^-z) = e^z / (1 + e^z) = exp(z - softplus(z)), softplus(z) = log(1 + e^z) computed
+    as logaddexp(0, z): the same value, and no overflow for any z (z - softplus(z) <= 0)."""
+    return np.exp(z - np.logaddexp(0.0, z))
 
 
 class Activation:
