@@ -20,9 +20,8 @@ _GELU_K = 0.044715
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    """1 / (1 + e^-z) = e^z / (1 + e^z) = exp(z - softplus(z)), softplus(z) = log(1 + e^z) computed
-    as logaddexp(0, z): the same value, and no overflow for any z (z - softplus(z) <= 0)."""
-    return np.exp(z - np.logaddexp(0.0, z))
+    """1 / (1 + e^-z), written as 0.5 (1 + tanh(z / 2)): the same value, and no overflow for any z."""
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
 class Activation:
@@ -82,10 +81,10 @@ class ReLU(Activation):
         return np.maximum(z, 0.0)
 
     def derivative(self, z, a):
-        return np.heaviside(z, 0.0)  # the step function H(z): 1 for z > 0, 0 for z <= 0
+        return (z > 0).astype(z.dtype)
 
     def backward(self, z, a, da):
-        return da * np.heaviside(z, 0.0)
+        return da * (z > 0)
 
 
 @ACTIVATIONS.register("leaky_relu")
