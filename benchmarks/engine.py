@@ -12,7 +12,7 @@ drifts, once more at the same moments: its next 1,000 steps against a fresh mode
 in alternating blocks of 50.
 
 Absolute times depend on the host far more than ratios do: the first line prints what one small
-NumPy call costs here (a 2-8-8-1 step makes about 32 of them), measured before and after the cases.
+NumPy call costs here (a 2-8-8-1 Adam step makes about 45 of them), measured before and after the cases.
 """
 
 from __future__ import annotations
