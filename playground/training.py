@@ -314,9 +314,7 @@ class Trainer:
         if new.optimizer != previous.optimizer or new.schedule != previous.schedule:
             replacement = build_optimizer(new)
             if new.optimizer == previous.optimizer:  # only the schedule changed: keep the moments
-                replacement.slots, replacement.iterations = optimizer.slots, optimizer.iterations
-                replacement.last_step, replacement._scratch = optimizer.last_step, getattr(optimizer, "_scratch",
-                                                                                           None)
+                replacement.copy_state_from(optimizer)
             self.model.optimizer = replacement
             return
         if isinstance(optimizer.learning_rate, Schedule):
@@ -345,7 +343,7 @@ class Trainer:
         target = math.inf if epochs is None else epochs
         completed = 0
         batch = self.config.training.batch_size
-        step = self.model._step if self.rule is None else self.rule.step
+        step = self.model.train_step if self.rule is None else self.rule.step
         with np.errstate(all="ignore"):  # overflow in a diverging run is caught by the guard instead
             while completed < target:
                 if self._order is None:
