@@ -64,7 +64,8 @@ def choose_preset() -> None:
 def choose_param(base: Config) -> None:
     param = st.session_state["sweep_param"]
     epochs = int(st.session_state["sweep_epochs"])
-    st.session_state["sweep_values"] = _values_text(knobs.default_values(param, knobs.current_value(base, param, epochs)))
+    values = knobs.default_values(param, knobs.current_value(base, param, epochs))
+    st.session_state["sweep_values"] = _values_text(values)
 
 
 def base_config() -> Config:
