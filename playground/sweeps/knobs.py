@@ -115,8 +115,8 @@ def _typed(knob: str, value):
 
 def parse_values(text: str, knob: str) -> tuple:
     """Values from ``"0,1e-4,1e-3"``, ``"log:1e-5:1:9"`` (9 values spaced by equal factors) or
-    ``"lin:1:64:8"`` (8 evenly spaced); integer knobs round and drop repeats. ConfigError when
-    the text does not read, or a value is outside the knob's bounds."""
+    ``"lin:1:64:8"`` (8 evenly spaced; integer knobs round them and drop repeats). ConfigError when
+    the text does not read, or a value is outside the knob's bounds or not whole for an integer knob."""
     check_knob(knob)
     text = str(text).strip()
     kind, _, rest = text.partition(":")
@@ -134,7 +134,7 @@ def parse_values(text: str, knob: str) -> tuple:
                                     f"lin:<low>:<high>:<count> (low < high, 2 to 100 values). "
                                     f"Received: values={show_value(text)}") from None
     values = [float(f"{v:.12g}") for v in raw]  # geomspace's 0.0009999999999 is 0.001
-    if knob in INTEGER_KNOBS:
+    if knob in INTEGER_KNOBS and kind in ("log", "lin"):
         values = [round(v) for v in values]
     return check_values(knob, values)
 
@@ -147,7 +147,7 @@ def check_values(knob: str, values) -> tuple:
     rng = bound(knob)
     for value in values:
         if value not in rng:
-            raise ConfigError("values", f"{knob} must be {rng.describe()}. Received: {knob}={show_value(value)}")
+            raise ConfigError("values", f"{knob} must be {rng.describe()}. Received: {knob}={value:g}")
     return tuple(values)
 
 
