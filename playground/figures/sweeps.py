@@ -20,7 +20,7 @@ from .compare import BAND_ALPHA, rgba
 BEST_COLOR = palette.OKABE_ITO["bluish_green"]
 
 
-def sweep_curve_figure(records, param: str, *, error: bool = False, x: str = "value", height: int = 380,
+def sweep_curve_figure(records, param: str, *, error: bool = False, x: str = "value", height: int = 420,
                        title: str = "") -> go.Figure:
     """Train and test loss (or error) against the knob (x='value') or the training points
     (x='n_train'): each run as a faint dot, the mean over seeds as a line with a ±1 std band, the
@@ -60,19 +60,21 @@ def sweep_curve_figure(records, param: str, *, error: bool = False, x: str = "va
                            line=dict(color=BEST_COLOR, width=2, dash="dash")))
         annotations.append(dict(x=bx, yref="paper", y=1, yanchor="bottom", showarrow=False,
                                 text=f"best: {param}={best.value:.4g}", font=dict(color=BEST_COLOR)))
-    log_x = x == "value" and param in RATE_KNOBS and len(xs) and xs.min() > 0
+    log_x = bool(x == "value" and param in RATE_KNOBS and len(xs) and xs.min() > 0)
     x_title = "training points" if x == "n_train" else label(param)
+    xaxis = dict(title=x_title, type="log" if log_x else "linear", showgrid=True, gridcolor="#EEEEEE")
+    if log_x:  # Plotly's log autorange pads far beyond the last value
+        xaxis["range"] = [np.log10(xs.min()) - 0.2, np.log10(xs.max()) + 0.2]
     layout = palette.base_layout(
-        height, f"sweep_{x}", xaxis=dict(title=x_title, type="log" if log_x else "linear", showgrid=True,
-                                         gridcolor="#EEEEEE"),
+        height, f"sweep_{x}", xaxis=xaxis,
         yaxis=dict(title=f"{what} (after training)", rangemode="tozero", showgrid=True, gridcolor="#EEEEEE"),
         shapes=shapes, annotations=annotations, title=dict(text=title, x=0.01, font=dict(size=15)),
-        legend=dict(orientation="h", x=1, y=-0.18, xanchor="right", yanchor="top"),
-        margin=dict(l=56, r=16, t=44, b=90))
+        legend=dict(orientation="h", x=0, y=-0.22, xanchor="left", yanchor="top"),
+        margin=dict(l=56, r=16, t=44, b=110))
     return go.Figure(data=traces, layout=layout)
 
 
-def epoch_figure(records, param: str, height: int = 380) -> go.Figure:
+def epoch_figure(records, param: str, height: int = 420) -> go.Figure:
     """Test loss against epochs, the mean over seeds of each value, coloured from light (lowest value)
     to dark (highest); the epoch of each line's minimum marked."""
     values = sorted({r.value for r in records})
@@ -84,7 +86,7 @@ def epoch_figure(records, param: str, height: int = 380) -> go.Figure:
         length = min(len(r.test_curve) for r in group)
         curve = np.mean([r.test_curve[:length] for r in group], axis=0)
         epochs = np.asarray(group[0].epochs[:length])
-        color = palette.mix(palette.TEST_COLOR, palette.INK, i / max(1, len(values) - 1) * 0.8)
+        color = palette.mix(palette.TEST_COLOR, palette.INK, 1 - 0.8 * i / max(1, len(values) - 1))
         traces.append(dict(type="scatter", x=epochs, y=curve.astype(np.float32), mode="lines", name=f"{value:.4g}",
                            line=dict(color=color, width=2),
                            hovertemplate=f"{param}={value:.4g}<br>epoch %{{x}}<br>test loss %{{y:.4g}}<extra></extra>"))
