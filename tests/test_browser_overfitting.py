@@ -30,8 +30,9 @@ def test_a_small_sweep_runs_to_its_end_in_the_browser(tmp_path):
         set_field(page, "sweep_epochs", "5")
         page.locator(".st-key-sweep_run button").click()
         expect(page.get_by_text("4 of 4 runs.")).to_be_visible(timeout=180_000)  # the fragment polls the pool
+        wait_idle(page, timeout=60)
         charts = page.locator(".st-key-panel_u_curve .js-plotly-plot")
-        expect(charts).to_have_count(2)
+        expect(charts).to_have_count(2, timeout=60_000)  # Plotly draws after the page's last script run
         expect(page.locator(".st-key-sweep_stop button")).to_be_disabled()
         screenshot(page, "overfitting_small_sweep", full_page=True)
     assert not errors
