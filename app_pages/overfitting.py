@@ -6,7 +6,7 @@ from playground.sweeps.pool import MAX_WORK, WORKERS
 from playground.ui import presentation, state
 from playground.ui import sweep_view as view
 
-state.session()  # the Playground's run, which the sweep starts from
+session = state.session()  # the Playground's run, which the sweep starts from
 presentation.follow_lesson("overfitting")
 presentation.apply_presentation()
 current = view.sweep_state()
@@ -15,6 +15,7 @@ st.title("Overfitting explorer")
 st.caption("One run shows one pair of train and test curves. Here every value of a knob is trained from several "
            "seeds, so the picture of the textbooks appears: test loss against model capacity, regularization or "
            "data, with the sweet spot in the middle.")
+presentation.lesson_text(session)
 view.form(current)
 with st.container(key="panel_u_curve"):
     view.results(current)
