@@ -49,6 +49,7 @@ EPOCH_EVALUATION_MACS = 5e8  # per set
 SNAPSHOT_EVALUATION_MACS = 2e8  # both sets, mid-epoch
 MIN_GRID, MIN_ROWS = 20, 64
 GRID_LEVELS = 200            # grids are stored as uint8 0..200 (see DESIGN.md: payload size)
+NO_SNAPSHOTS = 2**62         # snapshot_every of a run that keeps only its epoch-0 snapshot (sweeps)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -214,8 +215,10 @@ def to_levels(values: np.ndarray, low: float, high: float) -> np.ndarray:
 class Trainer:
     """Advances one training run in bounded chunks; see the module docstring."""
 
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, snapshots: bool = True):
+        """`snapshots=False` keeps only the curves (and epoch 0's snapshot): a sweep's run draws nothing."""
         self.config = config
+        self.keeps_snapshots = snapshots
         self.data = make_run_data(config)
         self._build_network()
 
@@ -246,7 +249,7 @@ class Trainer:
         self.epoch = 0
         self._cursor = 0          # next batch start within the current epoch's order
         self._order = None        # (X, Y) of the current epoch in shuffled order
-        self.history = RunHistory()
+        self.history = RunHistory(snapshot_every=1 if self.keeps_snapshots else NO_SNAPSHOTS)
         self.status = "ready"     # ready, diverged, stopped
         self.message = ""
         self.signal_gains = diagnostics.signal_propagation(self.model)

@@ -28,11 +28,12 @@ LESSON_KEY = "active_lesson"            # (lesson key, the Trainer it was loaded
 PENDING_KEY = "lesson_page_pending"     # the page a lesson link asked for, followed once
 COMPARE_KEY = "compare_configs"         # (configs, labels) handed to the Compare page
 PAGE_FILES = {"playground": "app_pages/playground.py", "compare": "app_pages/compare.py",
-              "diagnostics": "app_pages/diagnostics.py"}
-PAGE_TITLES = {"playground": "Playground", "compare": "Compare", "diagnostics": "Diagnostics"}
+              "diagnostics": "app_pages/diagnostics.py", "overfitting": "app_pages/overfitting.py"}
+PAGE_TITLES = {"playground": "Playground", "compare": "Compare", "diagnostics": "Diagnostics",
+               "overfitting": "Overfitting"}
 # Where a lesson's link points, relative to the app's root. A comparison lesson's link opens on
 # the Playground, which hands the runs to the Compare page and switches there.
-PAGE_PATHS = {"playground": "", "compare": "", "diagnostics": "diagnostics"}
+PAGE_PATHS = {"playground": "", "compare": "", "diagnostics": "diagnostics", "overfitting": "overfitting"}
 
 LARGE_FONT_PX = 22   # the root font size in presentation mode (Streamlit's default is 16 px)
 # While presenting: the page starts near the top (the header is transparent and lets clicks through
