@@ -70,3 +70,26 @@ def test_bad_values_get_a_message_not_a_traceback():
 
 def teardown_module():
     shared_pool().shutdown()
+
+
+def test_the_app_and_its_overfitting_page_run_without_dask():
+    """Dask is a test dependency only: with its packages unimportable, every page still opens."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(f"""
+        import sys
+        sys.modules["dask"] = sys.modules["distributed"] = None  # import dask -> ImportError
+        from streamlit.testing.v1 import AppTest
+        at = AppTest.from_file({APP!r}, default_timeout=60)
+        at.run()
+        for page in ("overfitting", "compare", "lessons"):
+            at.switch_page(f"app_pages/{{page}}.py")
+            at.run()
+            assert not at.exception, [e.message for e in at.exception]
+        assert "dask" not in [name for name, module in sys.modules.items() if module is not None]
+        print("ok")
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=240, check=False)
+    assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr[-2000:]
