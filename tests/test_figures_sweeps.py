@@ -21,6 +21,7 @@ RECORDS = [record(1e-4, 0, 0.1, 0.9), record(1e-4, 1, 0.1, 0.7), record(1e-2, 0,
 def test_the_u_curve_marks_the_best_value_on_a_log_axis():
     fig = sweep_curve_figure(RECORDS, "reg_rate")
     assert fig.layout.xaxis.type == "log" and fig.layout.annotations[0].text == "best: reg_rate=0.01"
+    assert fig.layout.xaxis.exponentformat == "e"  # 1e-05 on the ticks, not the SI prefix 10µ
     assert fig.layout.shapes[0].x0 == 0.01
     test_mean = next(t for t in fig.data if t.name == "test mean")
     assert list(test_mean.y) == [0.8, 0.45, 0.8] and list(test_mean.customdata) == [0, 2, 4]

@@ -63,8 +63,8 @@ def sweep_curve_figure(records, param: str, *, error: bool = False, x: str = "va
     log_x = bool(x == "value" and param in RATE_KNOBS and len(xs) and xs.min() > 0)
     x_title = "training points" if x == "n_train" else label(param)
     xaxis = dict(title=x_title, type="log" if log_x else "linear", showgrid=True, gridcolor="#EEEEEE")
-    if log_x:  # Plotly's log autorange pads far beyond the last value
-        xaxis["range"] = [np.log10(xs.min()) - 0.2, np.log10(xs.max()) + 0.2]
+    if log_x:  # Plotly's log autorange pads far beyond the last value; ticks as 1e-05, not 10µ
+        xaxis.update(range=[np.log10(xs.min()) - 0.2, np.log10(xs.max()) + 0.2], exponentformat="e", dtick=1)
     layout = palette.base_layout(
         height, f"sweep_{x}", xaxis=xaxis,
         yaxis=dict(title=f"{what} (after training)", rangemode="tozero", showgrid=True, gridcolor="#EEEEEE"),
