@@ -21,6 +21,7 @@ PAGES = [
     st.Page("app_pages/playground.py", title="Playground", icon=":material/science:", default=True),
     st.Page("app_pages/lessons.py", title="Lessons", icon=":material/menu_book:"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare:"),
+    st.Page("app_pages/overfitting.py", title="Overfitting", icon=":material/insights:"),
     st.Page("app_pages/diagnostics.py", title="Diagnostics", icon=":material/monitor_heart:"),
     st.Page("app_pages/activations.py", title="Activations", icon=":material/show_chart:"),
     st.Page("app_pages/how_it_learns.py", title="How it learns", icon=":material/school:"),

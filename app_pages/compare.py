@@ -6,6 +6,7 @@ from playground import export, figures
 from playground.figures.compare import agreed_share, band_end, run_color, run_letter
 from playground.ui import compare_view as view
 from playground.ui import presentation, state
+from playground.ui.text import note
 
 SPREAD_EPOCHS = (1, 500, 100)  # the seed spread's epochs: lowest, highest, default
 
@@ -14,11 +15,13 @@ current = view.compare_session()
 runs = current.runs
 
 st.title("Compare runs")
-st.caption("Change one thing and see what it does: every run trains on the same points, in the same batch "
-           "order, from the same initial weights where the architectures match, epoch for epoch.")
+presentation.lesson_box(current.lesson)
+focus = presentation.focus(current.lesson)
+if focus is None:
+    st.caption("Change one thing and see what it does: every run trains on the same points, in the same batch "
+               "order, from the same initial weights where the architectures match, epoch for epoch.")
 if current.message is not None:
-    kind, text = current.message
-    (st.error if kind == "error" else st.info)(text)
+    note(*current.message)
     current.message = None
 if current.origin is not None and current.origin != state.session().config:
     left, right = st.columns([4, 1], vertical_alignment="center")
@@ -26,10 +29,14 @@ if current.origin is not None and current.origin != state.session().config:
     right.button("Start over from it", key="compare_from_playground", on_click=view.from_playground,
                  args=(current,), width="stretch")
 
-view.run_cards(current)
-view.run_editor(current)
+if focus is None:
+    view.run_cards(current)
+    view.run_editor(current)
 view.toolbar(current)
-view.live_panel(current)
+view.live_panel(current, focus)
+if focus is not None:  # presenting a lesson: its panel on the first screen, the runs' settings below
+    view.run_cards(current)
+    view.run_editor(current)
 
 # -- Is it luck? Run A over several seeds ---------------------------------------------------------
 with st.expander(f"Is it luck? Run A over {view.SPREAD_SEEDS} seeds",

@@ -97,5 +97,3 @@ with st.container(key="panel_findings"):
         st.success("No findings: every check in the table below passes.", icon=":material/check_circle:")
     st.caption("The thresholds behind the findings (playground.diagnostics.THRESHOLDS):")
     st.table([{**row, "value": f"{row['value']:g}"} for row in charts.threshold_rows()], hide_index=True)
-
-presentation.leave_button()

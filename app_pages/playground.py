@@ -4,6 +4,7 @@ import streamlit as st
 
 from playground import figures
 from playground.ui import controls, export_panel, live_view, own_data, presentation, state
+from playground.ui.text import note
 
 session = state.session()
 presentation.follow_lesson("playground")  # a comparison lesson's link goes on to the Compare page
@@ -16,18 +17,22 @@ state.sync_url(session.config)
 
 st.title("Neural Network Playground")
 presentation.lesson_text(session)
-for note in session.notes:
-    st.warning(f"The link asked for something out of bounds: {note}")
+for text in session.notes:
+    note("warning", f"The link asked for something out of bounds: {text}")
 session.notes = []
 if error:
-    st.error(f"This combination is not valid, so the run keeps its previous settings. {error}")
+    note("error", f"This combination is not valid, so the run keeps its previous settings. {error}")
 if session.change is not None and session.change.kind == "rebuilt":
-    st.toast(session.change.message)
+    note("toast", session.change.message)
     session.change = None
 
+focus = presentation.focus(presentation.active_lesson(session))
 live_view.toolbar(session)
-own_data.panel(session)
-live_view.live_panel(session)
+if focus is None:
+    own_data.panel(session)
+live_view.live_panel(session, focus)
+if focus is not None:  # presenting a lesson: its panel first, your own data below
+    own_data.panel(session)
 
 if not session.running and session.trainer.epoch > 0:
     with st.container(key="panel_replay"), st.expander("Replay the run", expanded=False):
@@ -47,5 +52,3 @@ with st.container(key="panel_share"), st.expander("Share this run"):
                    "same settings on the default dataset, and can upload the same file to train on it.")
     st.caption("The address bar always holds this run's settings, seed included. Copy the link:")
     st.code(state.share_url(session.config), language=None, wrap_lines=True)
-
-presentation.leave_button()

@@ -12,7 +12,7 @@ drifts, once more at the same moments: its next 1,000 steps against a fresh mode
 in alternating blocks of 50.
 
 Absolute times depend on the host far more than ratios do: the first line prints what one small
-NumPy call costs here (a 2-8-8-1 step makes about 32 of them), measured before and after the cases.
+NumPy call costs here (a 2-8-8-1 Adam step makes about 45 of them), measured before and after the cases.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def timed_steps(model, X, Y, start_step: int, count: int) -> float:
     """Seconds of `count` batch-10 steps on rows from `start_step * 10` on."""
     begin = time.perf_counter()
     for step in range(start_step, start_step + count):
-        model._step(X[step * 10:(step + 1) * 10], Y[step * 10:(step + 1) * 10])
+        model.train_step(X[step * 10:(step + 1) * 10], Y[step * 10:(step + 1) * 10])
     return time.perf_counter() - begin
 
 
@@ -181,14 +181,14 @@ def main():
     repeats = 3 if args.quick else 7
     print(f"numpy {np.__version__}; median of {repeats} interleaved repeats; microseconds per optimizer step")
     print(f"this host: one small NumPy call takes {small_call_cost():.2f} us")
-    print(f"{'case':45s} {'playground':>11s} {'sklearn MLP':>12s} {'ratio':>7s} {'torch':>9s}")
+    print(f"{'case':45s} {'playground':>11s} {'sklearn MLP':>12s} {'ratio':>7s} {'torch':>9s} {'ratio':>7s}")
     for label, hidden, classes, softmax, batch, n in CASES:
         epochs = 20 if batch < 100 else 10
         ours, theirs = interleaved_medians([playground_sampler(hidden, classes, softmax, batch, n, epochs),
                                             sklearn_sampler(hidden, classes, batch, n, epochs)], repeats)
         torch_time = time_torch(hidden, classes, batch, n, epochs, repeats)
-        torch_text = "n/a" if torch_time is None else f"{torch_time:9.1f}"
-        print(f"{label:45s} {ours:11.1f} {theirs:12.1f} {theirs / ours:6.1f}x {torch_text:>9s}")
+        torch_text = "n/a" if torch_time is None else f"{torch_time:9.1f} {torch_time / ours:6.1f}x"
+        print(f"{label:45s} {ours:11.1f} {theirs:12.1f} {theirs / ours:6.1f}x {torch_text:>17s}")
     steps = 3_000 if args.quick else 10_000
     first, last, dead, interleaved = long_run(steps)
     print(f"long run, 2-64x4-3 batch 10, {steps} steps: first 1000 steps {first * 1e3:.1f} ms, "

@@ -177,8 +177,9 @@ def layer_findings(stats: list[LayerStats], output_gradient_norm: float,
                                  f"(log10 ratio {ratio:.1f}, healthy near -3): the learning rate is high."))
         elif ratio is not None and ratio < THRESHOLDS["update_ratio_low"]:
             found.append(Finding("update_low", layer.index,
-                                 f"Layer {number}: steps barely move the weights (log10 update ratio "
-                                 f"{ratio:.1f}, healthy near -3)."))
+                                 f"Layer {number} has almost stopped learning: each step changes its weights by "
+                                 f"less than {10 ** THRESHOLDS['update_ratio_low']:.3%} (a healthy step: about "
+                                 "0.1 %)."))
     if stats:
         first = stats[0].kernel_gradient_norm
         last, last_name = output_gradient_norm, "the output layer's"
@@ -210,13 +211,39 @@ def overfitting_finding(train_losses: np.ndarray, test_losses: np.ndarray, epoch
 
 
 def signal_findings(gains: list[float]) -> list[Finding]:
-    """Findings about fan_in * Var(W) at initialisation."""
+    """Findings about fan_in * Var(W) at initialisation (the factor by which a layer scales the
+    variance of its input; its square root scales the signal)."""
     found = []
     for index, gain in enumerate(gains[:-1]):  # hidden layers; the output layer's scale matters less
-        if gain < THRESHOLDS["signal_low"]:
-            found.append(Finding("signal", index, f"Layer {index + 1}: fan_in x Var(W) = {gain:.2g} at "
-                                                  "initialisation: the signal shrinks layer after layer."))
-        elif gain > THRESHOLDS["signal_high"]:
-            found.append(Finding("signal", index, f"Layer {index + 1}: fan_in x Var(W) = {gain:.2g} at "
-                                                  "initialisation: the signal grows layer after layer."))
+        if gain < THRESHOLDS["signal_low"] or gain > THRESHOLDS["signal_high"]:
+            small = gain < THRESHOLDS["signal_low"]
+            factor = math.sqrt(1 / gain if small else gain) if gain > 0 else math.inf
+            size, change, trend = ("small", "weaker", "fades") if small else ("large", "stronger", "grows")
+            found.append(Finding("signal", index, f"Layer {index + 1} starts with weights so {size} that its "
+                                                  f"outputs are about {factor:.0f}x {change} than its inputs "
+                                                  f"(fan_in x Var(W) = {gain:.2g}, healthy near 1): the signal "
+                                                  f"{trend} layer after layer."))
     return found
+
+
+STALL_EPOCHS = 20     # a run has stalled when, after at least this many epochs, ...
+STALL_PROGRESS = 0.1  # ... its training loss has fallen by less than this fraction of its start
+EXPLANATIONS = ("signal", "update_low")  # findings that explain a stall, and are noise in a run that learns
+
+
+def stalled(train_losses) -> bool:
+    """Whether training has stopped making progress: after STALL_EPOCHS recorded epochs, the last
+    training loss is still within STALL_PROGRESS of the first (a non-finite one counts as stalled)."""
+    losses = np.asarray(train_losses, dtype=np.float64)
+    if losses.size <= STALL_EPOCHS or not np.isfinite(losses[0]):
+        return False
+    return not np.isfinite(losses[-1]) or losses[-1] > (1 - STALL_PROGRESS) * losses[0]
+
+
+def worth_showing(findings: list[Finding], train_losses) -> list[Finding]:
+    """The findings a class should see: every real problem (dead or saturated units, vanishing or
+    exploding gradients, too large steps, overfitting); an initialisation warning or "steps barely
+    move" only while the run is not learning, which they then explain (a Glorot layer with many
+    units is "small" by fan_in x Var(W), and a run that has converged takes tiny steps)."""
+    keep_explanations = stalled(train_losses)
+    return [f for f in findings if f.kind not in EXPLANATIONS or keep_explanations]

@@ -45,7 +45,7 @@ class PerceptronRule:
     def step(self, X: np.ndarray, Y: np.ndarray) -> float:
         """One update from the batch X (n, d), Y (n, 1) in {0, 1}; the batch's error rate before it.
 
-        Same contract as ``Sequential._step`` (the value returned is the batch's loss before the
+        Same contract as ``Sequential.train_step`` (the value returned is the batch's loss before the
         step), so the Trainer can use either.
         """
         optimizer = self.model.optimizer

@@ -342,3 +342,17 @@ def lesson_from_query(params: Mapping) -> Lesson | None:
         return None
     key = url_value(params["lesson"])
     return LESSONS.get(key.strip().lower()) if isinstance(key, str) else None
+
+
+# ---------------------------------------------------------------------------------------------
+# The overfitting explorer's lesson: its page and panel are registered here, apart from the gallery.
+
+PAGES += ("overfitting",)
+PANELS += ("u_curve",)
+LESSONS["find-the-sweet-spot"] = Lesson(
+    "find-the-sweet-spot", "Find the sweet spot",
+    "The overfitting network trained again and again, each time with another L2 strength and from several seeds. "
+    "Watch the U-curve: the test loss falls as L2 tames the memorising, then climbs again once L2 is so strong "
+    "that the network cannot fit the circle.",
+    LESSONS["overfitting"].config, "overfitting", "u curve",
+    "The test loss is lowest at an interior L2 strength (about 0.01), while the training loss rises with L2.", 200)

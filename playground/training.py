@@ -41,16 +41,17 @@ LOSS_GROWTH = 1e3            # so does a training loss this many times its best 
 # parameter; this host does ~5e9 a second on one core). For a network too large to fit, the
 # boundary grid is made coarser, the layer statistics and each epoch's losses are measured on the
 # first rows of the (shuffled) sets, and a snapshot made mid-epoch reuses the last epoch's losses.
-# A default run is far below every budget; the largest network a link can ask for (8 x 256 units,
-# 530k parameters) gets a 23 x 23 grid, statistics over 283 points and losses over 943 points of
-# each set, so a live frame stays within about twice its training time and an epoch's end, or a
+# A default run is far below every budget; the largest network a link can ask for (8 x 256 units
+# with batch norm, 467k parameters) gets a 25 x 25 grid, statistics over 149 points and losses over
+# 1,069 points of each set, so a live frame stays within about twice its training time and an epoch's end, or a
 # new run, takes ~0.2 s.
 GRID_MACS = 3e8
-STATS_MACS = 1.5e8
+STATS_MACS = 7e7
 EPOCH_EVALUATION_MACS = 5e8  # per set
 SNAPSHOT_EVALUATION_MACS = 2e8  # both sets, mid-epoch
 MIN_GRID, MIN_ROWS = 20, 64
 GRID_LEVELS = 200            # grids are stored as uint8 0..200 (see DESIGN.md: payload size)
+NO_SNAPSHOTS = 2**62         # snapshot_every of a run that keeps only its epoch-0 snapshot (sweeps)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -216,8 +217,10 @@ def to_levels(values: np.ndarray, low: float, high: float) -> np.ndarray:
 class Trainer:
     """Advances one training run in bounded chunks; see the module docstring."""
 
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, snapshots: bool = True):
+        """`snapshots=False` keeps only the curves (and epoch 0's snapshot): a sweep's run draws nothing."""
         self.config = config
+        self.keeps_snapshots = snapshots
         self.data = make_run_data(config)
         self._build_network()
 
@@ -248,7 +251,7 @@ class Trainer:
         self.epoch = 0
         self._cursor = 0          # next batch start within the current epoch's order
         self._order = None        # (X, Y) of the current epoch in shuffled order
-        self.history = RunHistory()
+        self.history = RunHistory(snapshot_every=1 if self.keeps_snapshots else NO_SNAPSHOTS)
         self.status = "ready"     # ready, diverged, stopped
         self.message = ""
         self.signal_gains = diagnostics.signal_propagation(self.model)
@@ -327,9 +330,7 @@ class Trainer:
         if new.optimizer != previous.optimizer or new.schedule != previous.schedule:
             replacement = build_optimizer(new)
             if new.optimizer == previous.optimizer:  # only the schedule changed: keep the moments
-                replacement.slots, replacement.iterations = optimizer.slots, optimizer.iterations
-                replacement.last_step, replacement._scratch = optimizer.last_step, getattr(optimizer, "_scratch",
-                                                                                           None)
+                replacement.copy_state_from(optimizer)
             self.model.optimizer = replacement
             return
         if isinstance(optimizer.learning_rate, Schedule):
@@ -358,7 +359,7 @@ class Trainer:
         target = math.inf if epochs is None else epochs
         completed = 0
         batch = self.config.training.batch_size
-        step = self.model._step if self.rule is None else self.rule.step
+        step = self.model.train_step if self.rule is None else self.rule.step
         with np.errstate(all="ignore"):  # overflow in a diverging run is caught by the guard instead
             while completed < target:
                 if self._order is None:
@@ -443,14 +444,22 @@ class Trainer:
         """Data loss (no penalties), accuracy or R^2, and the predicted classes, in inference mode."""
         if F.shape[0] == 0:
             return Evaluation(math.nan, math.nan, None)
-        output = self.model.forward(F, training=False)
-        loss = self.model.data_loss(Y)
+        output, loss = self._outputs_and_loss(F, Y)
         if self.config.data.task == "regression":
             total = float(np.sum((y - y.mean()) ** 2))
             residual = float(np.sum((y - output[:, 0]) ** 2))
             return Evaluation(loss, 1.0 - residual / total if total > 0 else math.nan, None)
         predicted = output.argmax(axis=1) if output.shape[1] > 1 else (output[:, 0] > 0.5)
         return Evaluation(loss, float(np.mean(predicted == y)), predicted.astype(np.uint8))
+
+    def _outputs_and_loss(self, F: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, float]:
+        """The network's outputs (n, units) and mean data loss on F, Y, in the model's chunks (so the
+        pass each layer keeps for the diagnostics is at most one chunk: see Sequential.chunk_rows)."""
+        rows, outputs, total = self.model.chunk_rows(), [], 0.0
+        for start in range(0, F.shape[0], rows):
+            outputs.append(self.model.forward(F[start:start + rows], training=False))
+            total += self.model.data_loss(Y[start:start + rows]) * outputs[-1].shape[0]
+        return np.concatenate(outputs), total / F.shape[0]
 
     @property
     def evaluation_sampled(self) -> bool:

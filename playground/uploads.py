@@ -80,10 +80,18 @@ def _decode(data: bytes) -> str:
 
 
 def _delimiter(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: first.count(d) for d in DELIMITERS}
+    """The delimiter that splits the first record into the most cells (a quoted cell may hold one
+    of the others, or a newline)."""
+    counts = {}
+    for delimiter in DELIMITERS:
+        try:
+            first = next((row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+                          if any(cell.strip() for cell in row)), [])
+        except csv.Error:
+            first = []
+        counts[delimiter] = len(first)
     best = max(counts, key=counts.get)
-    if counts[best] == 0:
+    if counts[best] <= 1:
         raise DataError("Found a single column. Expected two feature columns and a label column, "
                         "separated by commas, semicolons or tabs.")
     return best
@@ -140,11 +148,21 @@ def _features(rows: list[list[str]], names) -> np.ndarray:
 
 
 def _scale(values: np.ndarray, low: float, high: float, name: str) -> tuple[np.ndarray, str]:
-    """Map values linearly from their own [min, max] onto [low, high]; a constant column maps to the middle."""
+    """Map values linearly from their own [min, max] onto [low, high]; a constant column maps to the middle.
+
+    A range that overflows (1e308 - -1e308 is inf) or is subnormal (its reciprocal overflows)
+    cannot be mapped: DataError naming the column.
+    """
     vmin, vmax = float(values.min()), float(values.max())
     if vmax == vmin:
         return np.full_like(values, (low + high) / 2), f"{name}: constant {vmin:g} -> {(low + high) / 2:g}"
-    scaled = low + (values - vmin) * ((high - low) / (vmax - vmin))
+    with np.errstate(over="ignore", invalid="ignore"):
+        span = vmax - vmin
+        scaled = low + (values - vmin) * ((high - low) / span)
+    if not (math.isfinite(span) and span >= np.finfo(float).tiny and np.all(np.isfinite(scaled))):
+        raise DataError(f"Column '{name}' ranges from {vmin:g} to {vmax:g}, a range that cannot be scaled into "
+                        f"the plot. Expected a range between {np.finfo(float).tiny:.1e} and "
+                        f"{np.finfo(float).max:.1e}: rescale the column (other units) and try again.")
     return scaled, f"{name}: [{vmin:g}, {vmax:g}] -> [{low:g}, {high:g}]"
 
 
@@ -172,6 +190,15 @@ def _labels(cells: list[str], name: str) -> tuple[str, np.ndarray, tuple[str, ..
 
 def load_csv(data: bytes) -> CustomData:
     """Parse and check an uploaded CSV file; DataError with one clear message if it cannot be used."""
+    try:
+        return _load_csv(data)
+    except DataError:
+        raise
+    except Exception as exc:  # a safety net: an upload must never show the user a traceback
+        raise DataError(f"The file could not be read ({type(exc).__name__}). Expected a CSV text file.") from None
+
+
+def _load_csv(data: bytes) -> CustomData:
     names, rows = _rows(_decode(data))
     X_raw = _features(rows, names)
     task, y, class_names, target_line = _labels([row[2] for row in rows], names[2])

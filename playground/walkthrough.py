@@ -1,187 +1,22 @@
-"""One training step made visible: what the engine computes on one batch, told as a list of steps.
+"""One training step made visible: a traced step (see `tracing.py`) told as a list of steps.
 
-    trace = trace_step(model, X, y)          # on a copy: the model itself is left untouched
+    trace = trace_step(model, X, y)          # playground.tracing: on a copy of the model
     steps = walkthrough_steps(trace, ["x₁", "x₂"])
 
-`trace_step` makes the calls `Sequential.train_on_batch` makes, in its order (forward with
-training=True, data_loss, backward_from_loss, _apply_penalties, optimizer.apply), on a copy of
-the model, and keeps copies of what every layer computed. Every number shown is the engine's
-own: the traced loss, gradients and update are those `train_on_batch` gives on the same state.
-The copy carries the optimizer's slots and step count and the dropout stream, so the masks and
-the update are the ones the run's next step on this batch would use.
+Each step has a formula, a short text, the tables of numbers it shows and the values to draw
+on the network's graph.
 """
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from .nn import Sequential
+from .tracing import LayerTrace, StepTrace
 
 PREVIEW_ROWS = 6   # rows of a matrix shown in full; more are summarised
 PREVIEW_COLS = 8
-
-
-# ---------------------------------------------------------------------------------------------
-# Tracing
-
-
-@dataclass(frozen=True, eq=False)
-class LayerTrace:
-    """What one engine layer computed on a batch of n rows (copies, never engine buffers).
-
-    column: where the layer is drawn: 0 is the inputs, c >= 1 the c-th Dense layer and the
-    batch norm, activation and dropout layers that follow it.
-    z: (n, units) a Dense layer's pre-activation x W + b, an Activation layer's input; None else.
-    outputs: (n, out), the layer's output a. derivative: f'(z) (n, units) for element-wise
-    activations (None for softmax, whose Jacobian is not diagonal). grad_output: dL/da (None at a
-    fused output, whose backward starts from dL/dz). grad_z: dL/dz of a Dense layer (the delta).
-    grad_input: dL/d(inputs) (None for the first layer, which the engine does not compute).
-    params, data_grads, grads, updates: per parameter name: values before the step, gradient of
-    the data loss, gradient with the penalties (what the optimizer receives), and the step taken
-    (params before - params after). extras: dropout 'mask' (scaled by 1 / (1 - rate)); batch
-    norm 'mean', 'variance' (batch statistics) and 'x_hat'.
-    """
-
-    index: int
-    name: str
-    kind: str
-    column: int
-    activation: str | None
-    inputs: np.ndarray
-    z: np.ndarray | None
-    outputs: np.ndarray
-    derivative: np.ndarray | None
-    grad_output: np.ndarray | None
-    grad_z: np.ndarray | None
-    grad_input: np.ndarray | None
-    params: dict[str, np.ndarray]
-    data_grads: dict[str, np.ndarray]
-    grads: dict[str, np.ndarray]
-    updates: dict[str, np.ndarray]
-    extras: dict[str, np.ndarray] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, eq=False)
-class StepTrace:
-    """One optimizer step on a batch: X (n, d), prepared targets Y (n, k), per-layer traces.
-
-    loss = data_loss + penalty is what `train_on_batch` returns. output_error: dL/dz of the
-    output layer (n, k). flat_grads: the gradient handed to the optimizer (penalties included,
-    before clipping), flat_update: params before - params after, both (P,) in `flat_params` order.
-    """
-
-    X: np.ndarray
-    Y: np.ndarray
-    layers: tuple[LayerTrace, ...]
-    loss_name: str
-    fused: bool
-    data_loss: float
-    penalty: float
-    loss: float
-    output_error: np.ndarray
-    flat_grads: np.ndarray
-    flat_update: np.ndarray
-    optimizer: dict
-    learning_rate: float
-    iteration: int   # the optimizer step number t of this update (1 for the first)
-
-    @property
-    def dense(self) -> list[LayerTrace]:
-        return [layer for layer in self.layers if layer.kind == "dense"]
-
-    @property
-    def widths(self) -> list[int]:
-        """Units per graph column: the inputs, then each Dense layer."""
-        return [self.X.shape[1], *(layer.outputs.shape[1] for layer in self.dense)]
-
-
-def copy_model(model: Sequential) -> Sequential:
-    """An independent copy of a built model: weights, optimizer slots and step count, random streams.
-
-    `copy.deepcopy`: the copy binds its layers to its own flat buffers (see
-    `Sequential.__setstate__`) and leaves out the layers' last-pass arrays and buffers (see
-    `Layer.__getstate__`), allocating its own on its first pass.
-    """
-    return copy.deepcopy(model)
-
-
-def _copy(array) -> np.ndarray | None:
-    return None if array is None else np.array(array, dtype=np.float64, copy=True)
-
-
-def trace_step(model: Sequential, X, y) -> StepTrace:
-    """Trace one `train_on_batch(X, y)` of a compiled model on a copy of it.
-
-    X: (n, input_dim); y: targets as `train_on_batch` takes them. The model is not changed.
-    """
-    model._require(compiled=True)
-    clone = copy_model(model)
-    X = clone._inputs(X)
-    Y = clone._targets(X, y)
-    for layer in clone.layers:  # no stale values from an earlier pass
-        layer.grad_output = None
-        if hasattr(layer, "grad_z"):
-            layer.grad_z = None
-    flat, layers = clone.flat_params, clone.layers
-    with np.errstate(all="ignore"):  # a diverging run is shown as it is, not raised
-        data_loss = clone.training_forward(X, Y)
-        forward = [_forward_record(layer) for layer in layers]
-        clone.backward_from_loss(Y)
-        data_grads = clone.flat_grads.copy()
-        penalty = clone._apply_penalties()
-        loss = data_loss + penalty
-        grads = clone.flat_grads.copy()
-        before = flat.copy()
-        learning_rate = float(clone.optimizer.current_learning_rate)
-        clone.optimizer.apply(flat, clone.flat_grads)
-        update = before - flat
-    traces, column = [], 0
-    for index, layer in enumerate(layers):
-        column += layer.kind == "dense"
-        slices = {key: clone.slice_of(value) for key, value in layer.params.items()}
-        shapes = {key: value.shape for key, value in layer.params.items()}
-
-        def part(vector, slices=slices, shapes=shapes):
-            return {key: vector[s].reshape(shapes[key]) for key, s in slices.items()}
-
-        traces.append(LayerTrace(
-            index=index, name=layer.name, kind=layer.kind, column=column,
-            activation=getattr(getattr(layer, "activation", None), "name", None),
-            grad_output=_copy(layer.grad_output), grad_z=_copy(getattr(layer, "grad_z", None)),
-            grad_input=_copy(layers[index - 1].grad_output) if index else None,
-            params=part(before), data_grads=part(data_grads), grads=part(grads), updates=part(update),
-            **forward[index]))
-    last = layers[-1]
-    output_error = _copy(getattr(last, "grad_z", None))
-    if output_error is None:
-        output_error = traces[-1].grad_output
-    return StepTrace(X.copy(), Y.copy(), tuple(traces), clone.loss.name, clone._fused, data_loss, penalty, loss,
-                     output_error, grads, update, clone.optimizer.get_config(), learning_rate,
-                     clone.optimizer.iterations)
-
-
-def _forward_record(layer) -> dict:
-    """Copies of a layer's forward-pass arrays (taken before the backward pass reuses buffers)."""
-    z = _copy(getattr(layer, "z", None))
-    activation = getattr(layer, "activation", None)
-    derivative = None
-    if z is not None and activation is not None and activation.name != "softmax":
-        derivative = _copy(activation.derivative(z, layer.outputs))
-    extras = {}
-    if getattr(layer, "mask", None) is not None:
-        extras["mask"] = _copy(layer.mask)
-    if layer.kind == "batch_norm":
-        extras.update(mean=layer.inputs.mean(axis=0), variance=layer.inputs.var(axis=0),
-                      x_hat=_copy(layer._x_hat))
-    return dict(inputs=_copy(layer.inputs), z=z, outputs=_copy(layer.outputs), derivative=derivative,
-                extras=extras)
-
-
-# ---------------------------------------------------------------------------------------------
-# Steps
 
 
 @dataclass(frozen=True, eq=False)
@@ -334,7 +169,9 @@ class _Story:
         self.steps: list[Step] = []
         self.nodes: dict[int, np.ndarray] = {0: trace.X}
 
-    def add(self, phase, title, latex, text, tables, column, label, edges=None, edge_label="weights", focus=None):
+    def add(self, phase, title, latex, text, tables, *, column, label, edges=None, edge_label="weights", focus=None):
+        """One step: its phase, title, formula, text and tables; where it sits on the graph (`column`,
+        the nodes' `label`), the edges' values (default: the weights) and the column to highlight."""
         self.steps.append(Step(phase, title, latex, text, tuple(tables), column, dict(self.nodes), label,
                                self.weights if edges is None else edges, edge_label, focus))
 
@@ -350,7 +187,7 @@ class _Story:
         self.add("forward", "The mini-batch", r"a^{[0]} = X \in \mathbb{R}^{" + f"{n} \\times {trace.X.shape[1]}}}",
                  f"{n} example{'s' if n > 1 else ''} with {len(self.inputs)} standardised input features, and "
                  "their targets. The whole batch goes through the network at once: one row per example.",
-                 [Table("inputs X", trace.X, columns=self.inputs), self.targets()], 0, "x")
+                 [Table("inputs X", trace.X, columns=self.inputs), self.targets()], column=0, label="x")
         for layer in trace.layers:
             getattr(self, f"forward_{layer.kind}")(layer)
 
@@ -369,7 +206,7 @@ class _Story:
         self.add("forward", f"Forward, {self.name(c)}: pre-activations", f"z{sup} = a^{{[{c - 1}]}} W{sup} + b{sup}",
                  "Each unit takes a weighted sum of the previous layer's outputs plus its bias: "
                  f"({self.n} × {width_in}) @ ({width_in} × {width}) gives z ({self.n} × {width}).",
-                 [*tables, Table(f"z{c}", layer.z, columns=cols)], c, "z", focus=c)
+                 [*tables, Table(f"z{c}", layer.z, columns=cols)], column=c, label="z", focus=c)
         if layer.activation != "linear":
             self.forward_activation(layer)
 
@@ -382,7 +219,7 @@ class _Story:
                  f"The activation **{layer.activation}** is applied to every "
                  + ("normalised value." if layer.kind != "dense" else "pre-activation"
                     + (" (over each row: softmax couples a row's outputs)." if layer.activation == "softmax" else ".")),
-                 [Table(f"a{c}", layer.outputs, columns=self.columns(layer))], c, "a")
+                 [Table(f"a{c}", layer.outputs, columns=self.columns(layer))], column=c, label="a")
 
     def forward_batch_norm(self, layer: LayerTrace) -> None:
         c, cols = layer.column, self.columns(layer)
@@ -394,7 +231,7 @@ class _Story:
                  "at inference.",
                  [Table("batch mean μ_B", layer.extras["mean"], columns=cols),
                   Table("batch variance σ²_B", layer.extras["variance"], columns=cols),
-                  Table("y", layer.outputs, columns=cols)], c, "y")
+                  Table("y", layer.outputs, columns=cols)], column=c, label="y")
 
     def forward_dropout(self, layer: LayerTrace) -> None:
         c, mask = layer.column, layer.extras.get("mask")
@@ -404,7 +241,7 @@ class _Story:
                  "Each activation is zeroed with probability p, the others scaled by 1/(1 − p). This is the mask "
                  "the run's next step on this batch would draw"
                  + ("." if mask is not None else " (here p = 0: nothing is dropped)."),
-                 [Table("mask m", mask, columns=self.columns(layer))] if mask is not None else [], c, "ã")
+                 [Table("mask m", mask, columns=self.columns(layer))] if mask is not None else [], column=c, label="ã")
 
     # -- loss -----------------------------------------------------------------------------------
     def loss(self) -> None:
@@ -415,7 +252,7 @@ class _Story:
                  f"**{trace.loss_name}** of the outputs against the targets: data loss {trace.data_loss:.10g}"
                  f"{penalty} = **{trace.loss:.10g}**. This is the loss train_on_batch reports for this step "
                  "(before the update).",
-                 [Table("outputs a", out.outputs, columns=self.outputs), self.targets()], self.last, "a")
+                 [Table("outputs a", out.outputs, columns=self.outputs), self.targets()], column=self.last, label="a")
 
     # -- backward -------------------------------------------------------------------------------
     def backward(self) -> None:
@@ -430,7 +267,7 @@ class _Story:
             text = "The loss's gradient with respect to the outputs, times the output activation's slope."
         self.nodes = {last: trace.output_error}
         self.add("backward", "Backward: the output error", latex, text,
-                 [Table(f"δ{last}", trace.output_error, columns=self.outputs)], last, "δ")
+                 [Table(f"δ{last}", trace.output_error, columns=self.outputs)], column=last, label="δ")
         for layer in reversed(trace.layers):
             getattr(self, f"backward_{layer.kind}")(layer)
         if trace.penalty:
@@ -444,7 +281,8 @@ class _Story:
                 self.add("backward", f"Backward, {self.name(c)}: delta",
                          r"\delta" + sup + r" = \frac{\partial L}{\partial z" + sup + "}",
                          "This Dense layer has no activation of its own (batch norm follows it), so its delta "
-                         "is the gradient that came back.", [Table(f"δ{c}", layer.grad_z, columns=cols)], c, "δ")
+                         "is the gradient that came back.", [Table(f"δ{c}", layer.grad_z, columns=cols)],
+                         column=c, label="δ")
             else:
                 self.add("backward", f"Backward, {self.name(c)}: delta",
                          r"\delta" + sup + r" = \frac{\partial L}{\partial a" + sup + r"} \odot f'(z" + sup
@@ -453,7 +291,7 @@ class _Story:
                          "activation's slope at each pre-activation: where the slope is small, little gets through.",
                          [Table(f"∂L/∂a{c}", layer.grad_output, columns=cols),
                           Table(f"f'(z{c})", layer.derivative, columns=cols),
-                          Table(f"δ{c}", layer.grad_z, columns=cols)], c, "δ")
+                          Table(f"δ{c}", layer.grad_z, columns=cols)], column=c, label="δ")
         tables = [Table(f"∂L/∂W{c}", layer.data_grads["kernel"], "input", cols)]
         if "bias" in layer.params:
             tables.append(Table(f"∂L/∂b{c}", layer.data_grads["bias"], columns=cols))
@@ -469,8 +307,8 @@ class _Story:
                  "Each weight's gradient sums, over the batch, its input times the delta of the unit it feeds"
                  + ("; the deltas also flow back through the weights to the previous layer." if previous else
                     ". The inputs need no gradient, so the backward pass ends here."),
-                 tables, c, "δ", edges=tuple(d.data_grads["kernel"] for d in self.dense), edge_label="gradients",
-                 focus=c)
+                 tables, column=c, label="δ", edges=tuple(d.data_grads["kernel"] for d in self.dense),
+                 edge_label="gradients", focus=c)
 
     def backward_dropout(self, layer: LayerTrace) -> None:
         if layer.grad_input is None:
@@ -480,7 +318,7 @@ class _Story:
         self.add("backward", f"Backward, {self.name(c)}: through dropout",
                  r"\frac{\partial L}{\partial a} = \frac{\partial L}{\partial \tilde a} \odot m",
                  "Dropped units pass no gradient back; kept ones pass it scaled by the same 1/(1 − p).",
-                 [Table("∂L/∂a", layer.grad_input, columns=self.columns(layer))], c, "∂L/∂a")
+                 [Table("∂L/∂a", layer.grad_input, columns=self.columns(layer))], column=c, label="∂L/∂a")
 
     def backward_activation(self, layer: LayerTrace) -> None:
         c, cols = layer.column, self.columns(layer)
@@ -490,7 +328,7 @@ class _Story:
                  + DERIVATIVE_LATEX.get(layer.activation, "f'(z)"),
                  "The gradient is multiplied by the activation's slope at each normalised value.",
                  [Table(f"∂L/∂a{c}", layer.grad_output, columns=cols), Table("f'(y)", layer.derivative, columns=cols),
-                  Table("∂L/∂y", layer.grad_input, columns=cols)], c, "∂L/∂y")
+                  Table("∂L/∂y", layer.grad_input, columns=cols)], column=c, label="∂L/∂y")
 
     def backward_batch_norm(self, layer: LayerTrace) -> None:
         c, cols = layer.column, self.columns(layer)
@@ -505,7 +343,8 @@ class _Story:
                           r"\frac{\partial L}{\partial z} = \frac{\gamma}{\sqrt{\sigma_B^2 + \epsilon}}"
                           r"\big(g - \bar g - \hat z\, \overline{g \hat z}\big)"),
                  "γ and β get their gradients (g = ∂L/∂y); the gradient to the pre-activations also flows through "
-                 "the batch mean and variance, which every example of the batch shares.", tables, c, "∂L/∂z")
+                 "the batch mean and variance, which every example of the batch shares.", tables,
+                 column=c, label="∂L/∂z")
 
     def penalty(self) -> None:
         dense = self.dense
@@ -517,7 +356,7 @@ class _Story:
                  "towards 0.",
                  [Table("gradient norms", norms, columns=("data loss only", "with penalty"),
                         row_names=tuple(f"W{d.column}" for d in dense))],
-                 self.last, "δ", edges=tuple(d.grads["kernel"] for d in dense), edge_label="gradients")
+                 column=self.last, label="δ", edges=tuple(d.grads["kernel"] for d in dense), edge_label="gradients")
 
     # -- update ---------------------------------------------------------------------------------
     def update(self) -> None:
@@ -540,5 +379,5 @@ class _Story:
         self.add("update", f"The update ({name}, step t = {trace.iteration})", _optimizer_latex(trace.optimizer),
                  f"Learning rate η = {trace.learning_rate:.6g}. The optimizer turns the gradients into a change of "
                  "every parameter (Δθ = new − old, shown here and on the edges)." + note + " It was computed on a "
-                 "copy of the network: the run itself is unchanged.", tables, self.last, "Δb",
+                 "copy of the network: the run itself is unchanged.", tables, column=self.last, label="Δb",
                  edges=tuple(-d.updates["kernel"] for d in dense), edge_label="changes")

@@ -1,10 +1,23 @@
 """Shared helpers for the AppTest page tests."""
 
+import re
 from pathlib import Path
 
+from streamlit import config
 from streamlit.testing.v1 import AppTest
 
+from playground.ui.text import WORD_JOINER
+
+# The shipped .streamlit/config.toml hides error details from users (showErrorDetails = "none");
+# a failing page test should show them.
+config.set_option("client.showErrorDetails", "full")
 APP = str(Path(__file__).resolve().parents[1] / "app.py")  # from_file resolves relative paths from the caller
+
+
+def shown(markdown) -> str:
+    """What a reader sees of an element's escaped markdown (see playground.ui.text): the text
+    without its backslash escapes and word joiners."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(markdown)).replace(WORD_JOINER, "")
 
 
 def problems(at: AppTest) -> str:

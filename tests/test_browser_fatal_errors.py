@@ -23,6 +23,7 @@ LINKS = ("?lesson=dying-relu", "?lesson=vanishing-gradients", "?lesson=batch-nor
 PLAY = ".st-key-play button, .st-key-compare_play button"
 FATAL = ("Cached ForwardMsg MISS", "fatal error")
 TOOLBAR = ".st-key-pause button, .st-key-compare_pause button, " + PLAY
+REDRAWS = "() => [...document.querySelectorAll('.live-chart')].reduce((n, c) => n + Number(c.dataset.reacts), 0)"
 
 
 def fatal_errors(messages: list[str]) -> list[str]:
@@ -43,14 +44,18 @@ def test_long_plays_end_in_no_fatal_connection_error(tmp_path):
             page.locator(PLAY).first.wait_for(timeout=30_000)
             tabs.append((link, page, console))
         for _, page, _ in tabs:
+            page.wait_for_function(f"() => ({REDRAWS})() > 0", timeout=60_000)  # the charts are drawn
+        drawn = [page.evaluate(REDRAWS) for _, page, _ in tabs]
+        for _, page, _ in tabs:
             page.locator(PLAY).first.click()
         started = time.monotonic()
         while time.monotonic() - started < PLAY_SECONDS:
             for link, _, console in tabs:
                 assert not fatal_errors(console), f"{link}: {fatal_errors(console)[:1]}"
             tabs[0][1].wait_for_timeout(1000)  # a poll interval, not a condition: the test watches for a duration
-        for link, page, console in tabs:
+        for (link, page, console), before in zip(tabs, drawn, strict=True):
             assert not fatal_errors(console), f"{link}: {fatal_errors(console)[:1]}"
             assert page.get_by_text("Connection error").count() == 0, link
+            assert page.evaluate(REDRAWS) > before, f"{link}: the charts did not move while playing"
             # Still connected: the toolbar is live (a dead session greys every button out).
             assert page.locator(TOOLBAR).first.is_enabled(), f"{link}: the toolbar is disabled"

@@ -14,8 +14,8 @@ import re
 import time
 
 import pytest
-from browser import chromium_context, require_chromium, screenshot, streamlit_server, wait_idle
-from playwright.sync_api import expect, sync_playwright
+from browser import chromium_context, screenshot, wait_idle
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -61,20 +61,6 @@ REPLAY_DRAWN_JS = f"""() => {{
 
 def epoch(state: dict) -> int:
     return int(state["metrics"]["Epoch"].replace(",", ""))
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    """The app under `streamlit run`, stopped by its PID when the module is done."""
-    require_chromium()
-    with streamlit_server("app.py", tmp_path_factory.mktemp("streamlit")) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def playwright():
-    with sync_playwright() as running:
-        yield running
 
 
 def open_app(context, url: str, errors: list[str]):

@@ -105,7 +105,7 @@ def test_canonical_forms():
 
 def test_context_defaults():
     assert NetworkConfig().effective_reg_rate == 0.0
-    assert NetworkConfig(regularization="l2").effective_reg_rate == 1e-3
+    assert NetworkConfig(regularization="l2").effective_reg_rate == 0.01  # Keras l2() default
     assert NetworkConfig(regularization="l1", reg_rate=0.01).effective_reg_rate == 0.01
     assert NetworkConfig(reg_rate=0.01).effective_reg_rate == 0.0
     assert TrainingConfig(optimizer="adamw").effective_weight_decay == 0.004

@@ -55,7 +55,7 @@ def test_a_ten_layer_sigmoid_network_with_small_init_reports_vanishing_gradients
     assert stats[0].kernel_gradient_norm < stats[-1].kernel_gradient_norm / 1000
     signal = diagnostics.signal_findings(diagnostics.signal_propagation(Sequential(
         [Dense(8, "sigmoid", kernel_initializer="small"), Dense(1)], input_dim=2, seed=0)))
-    assert signal and "shrinks" in signal[0].message
+    assert signal and "the signal fades" in signal[0].message
 
 
 def test_relu_with_a_huge_learning_rate_kills_units():
@@ -91,3 +91,38 @@ def test_overfitting_finding_needs_a_long_rise_while_training_loss_falls():
     finding = diagnostics.overfitting_finding(train, test, epochs)
     assert finding and "risen for 300 epochs (best at epoch 99)" in finding.message
     assert diagnostics.overfitting_finding(train, np.linspace(1.0, 0.5, 400), epochs) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Which findings a class sees
+
+
+def _shown(trainer) -> set[str]:
+    return {f.kind for f in diagnostics.worth_showing(trainer.findings(), trainer.history.train_loss)}
+
+
+def test_a_run_that_learns_shows_no_initialisation_or_tiny_step_findings():
+    from playground.presets import LESSONS
+    trainer = Trainer(LESSONS["overfitting"].runs[0])
+    trainer.advance(epochs=LESSONS["overfitting"].epochs)
+    assert "signal" in {f.kind for f in trainer.findings()}  # computed, since Glorot on a wide layer is below 0.1 ...
+    assert _shown(trainer) == {"overfitting"}                 # ... but not shown: the network learns fine
+
+
+def test_a_stalled_run_keeps_its_explanations():
+    from playground.presets import LESSONS
+    lesson = LESSONS["vanishing-gradients"]
+    trainer = Trainer(lesson.runs[0])  # sigmoid, small init
+    trainer.advance(epochs=lesson.epochs)
+    assert diagnostics.stalled(trainer.history.train_loss)
+    assert {"signal", "vanishing"} <= _shown(trainer)
+
+
+def test_findings_speak_plain_words():
+    signal = diagnostics.signal_findings([0.01, 1.0])[0].message
+    assert signal.startswith("Layer 1 starts with weights so small") and "10x weaker" in signal
+    stats = [type("S", (), dict(index=0, units=4, activation="tanh", dead_count=0, dead_share=0.0, saturation=None,
+                                update_ratio=-34.4, kernel_gradient_norm=1.0))()]
+    (low,) = diagnostics.layer_findings(stats, 1.0)
+    assert low.kind == "update_low" and "log10" not in low.message and "-34.4" not in low.message
+    assert "almost stopped" in low.message

@@ -94,7 +94,7 @@ def test_describe_names_the_usual_settings_with_the_layers_in_the_url_form():
     assert f"· layers {exact.to_query()['layers']} ·" in describe(exact)  # the URL form, dropout not rounded
     assert "· layers 8relu-d0.1234567 ·" in describe(exact)
     config = SMALL.replace(optimizer="sgd", learning_rate=0.1, regularization="l2", initializer="he_normal")
-    assert describe(config) == "sgd · lr 0.1 · layers 4tanh,2relu · batch 10 · l2 0.001 · he_normal"
+    assert describe(config) == "sgd · lr 0.1 · layers 4tanh,2relu · batch 10 · l2 0.01 · he_normal"
 
 
 # ---------------------------------------------------------------------------------------------

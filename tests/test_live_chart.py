@@ -1,6 +1,8 @@
 """The live chart bridge without a browser: payload encoding, the plotly.js copy, the mounted element."""
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -111,3 +113,16 @@ def test_a_key_is_used_once_per_run():
     at = AppTest.from_function(_same_key_twice, default_timeout=30).run()
     assert at.exception
     assert "board" in at.exception[0].message
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to parse the component's JavaScript")
+def test_the_components_javascript_parses(tmp_path):
+    """A syntax error in the module (e.g. a newline escape that ends a comment) blanks every chart."""
+    from playground.ui import live_chart as module
+
+    for clickable in (False, True):
+        script = tmp_path / f"component-{clickable}.mjs"
+        js = module._JS.replace("__SRC__", json.dumps("/app/static/plotly.min.js"))
+        script.write_text(js.replace("__CLICKS__", json.dumps(clickable)))
+        checked = subprocess.run(["node", "--check", str(script)], capture_output=True, text=True, check=False)
+        assert checked.returncode == 0, checked.stderr

@@ -1,12 +1,14 @@
 """Sequential's contract: training semantics, determinism, weights and config round trips, errors."""
 
 import pickle
+import tracemalloc
 
 import numpy as np
 import pytest
 from sklearn.datasets import make_circles, make_moons
 
-from playground.nn import BatchNorm, Callback, Dense, Dropout, EarlyStopping, Sequential
+from playground.nn import BatchNorm, Callback, Dense, Dropout, EarlyStopping, Sequential, losses
+from playground.nn.model import PREDICT_BUDGET_BYTES
 from playground.nn.optimizers import SGD, Adam
 from playground.nn.regularizers import L2
 
@@ -55,13 +57,13 @@ class RecordBatches(Callback):
         self.batches = []
 
     def on_train_begin(self):
-        step = self.model._step
+        step = self.model.train_step
 
         def recording_step(X, Y):
             self.batches.append(X[:, 0].copy())
             return step(X, Y)
 
-        self.model._step = recording_step
+        self.model.train_step = recording_step
 
 
 def test_fit_reshuffles_every_epoch_and_uses_the_last_partial_batch():
@@ -296,29 +298,51 @@ def test_a_pickled_model_trains_on_as_the_original():
     assert np.shares_memory(copy.layers[0].params["kernel"], copy.flat_params)
 
 
-def test_buffers_survive_a_live_run_cycling_through_its_batch_sizes():
-    """A live run passes the training batch, the data sets, the grid's two chunks and the tiles
-    through the network in turn: each size keeps its arrays (no reallocation every frame); past
-    the kept count the least recently used size is the one dropped."""
+def widest_model():
+    """The widest network the app allows: 8 hidden layers of 256 units, each with batch norm."""
+    layers = [layer for _ in range(8) for layer in (Dense(256, activation="relu"), BatchNorm())]
+    model = Sequential([*layers, Dense(1, activation="sigmoid")], input_dim=2, seed=0)
+    model.compile("adam", "binary_crossentropy")
+    return model
+
+
+# One predict may hold one chunk's arrays (PREDICT_BUDGET_BYTES), a few transient arrays of one
+# layer (~0.5 MB each here) and its result; the buffers kept per batch size before took ~500 MB.
+PREDICT_PEAK_BOUND = PREDICT_BUDGET_BYTES + 8 * 2**20
+
+
+def test_predicting_a_large_grid_through_the_widest_network_stays_within_its_byte_budget():
+    model = widest_model()
+    grid = np.random.default_rng(0).uniform(-1.0, 1.0, (40_000, 2))
+    tracemalloc.start()
+    try:
+        model.predict(grid)
+        kept, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < PREDICT_PEAK_BOUND
+    assert kept < PREDICT_BUDGET_BYTES + grid.nbytes  # the last chunk's pass stays, for the diagnostics
+
+
+def test_a_layer_keeps_only_its_last_pass_whatever_sizes_went_before():
+    model = widest_model()
     X, y = moons(300)
-    model = small_model(seed=3)
-    dense = model.layers[0]
-    cycle = (10, 250, 8192, 1808, 576)
-    for n in cycle:
-        model.predict(np.resize(X, (n, 2)))
+    rows = model.chunk_rows()
+    assert 64 <= rows < 1000
+    model.predict(np.resize(X, (1000, 2)))
+    assert all(layer.outputs.shape[0] == 1000 % rows for layer in model.layers)
     model.fit(X, y, epochs=1, batch_size=10)
-    kept = {n: dense.buffers(n).z for n in cycle}
-    for n in cycle:
-        model.predict(np.resize(X, (n, 2)))
-    model.fit(X, y, epochs=1, batch_size=10)
-    assert all(dense.buffers(n).z is kept[n] for n in cycle)
-    for n in (3, 4):  # two sizes more: seven in all, one over the limit
-        model.predict(X[:n])
-    assert dense.buffers(250).z is kept[250]
-    assert dense.buffers(10).z is not kept[10]  # the least recently used size was dropped
+    for layer in model.layers:  # every array of a pass is the last batch's: no other size is kept
+        batch_arrays = [a for a in vars(layer).values() if isinstance(a, np.ndarray) and a.ndim == 2
+                        and a.shape[1] == layer.output_dim and a.shape[0] != layer.input_dim]
+        assert batch_arrays and {a.shape[0] for a in batch_arrays} == {10}
 
 
-def test_inference_passes_allocate_no_gradient_buffers():
-    model = small_model(seed=3)
-    model.predict(np.zeros((4096, 2)))
-    assert model.layers[0].buffers(4096).dz is None
+def test_chunked_predict_and_evaluate_equal_one_pass_over_all_rows():
+    model = widest_model()
+    X, y = moons(1000)
+    assert model.chunk_rows() < 1000
+    whole = model.forward(X, training=False).copy()
+    loss = model.data_loss(losses.prepare_targets(model.loss, y, 1))
+    np.testing.assert_allclose(model.predict(X), whole, rtol=1e-12)
+    assert model.evaluate(X, y) == pytest.approx(loss, rel=1e-12)

@@ -92,17 +92,17 @@ def test_compare_step_goes_on_in_frames_and_keeps_the_runs_in_step(slow_clicks):
 
 
 def test_how_it_learns_traces_once_per_state_and_a_huge_batch_on_its_first_rows(monkeypatch):
-    from playground import walkthrough
+    from playground import tracing
     from playground.ui import step_trace
 
     traced = []
-    original = walkthrough.trace_step
+    original = tracing.trace_step
 
     def counted(model, X, y):
         traced.append(X.shape[0])
         return original(model, X, y)
 
-    monkeypatch.setattr(walkthrough, "trace_step", counted)
+    monkeypatch.setattr(tracing, "trace_step", counted)
     at = open_playground({"samples": "400", "batch": "200", "layers": "16relu,16relu"})
     at.switch_page("app_pages/how_it_learns.py")
     run(at)

@@ -76,7 +76,8 @@ def check_loss_shown(at: AppTest, rows: slice, epochs: int = 0) -> None:
 
 
 def loss_step_number(at: AppTest) -> int:
-    from playground.walkthrough import trace_step, walkthrough_steps
+    from playground.tracing import trace_step
+    from playground.walkthrough import walkthrough_steps
 
     trainer, batch = session(at).trainer, session(at).config.training.batch_size
     trace = trace_step(trainer.model, trainer.data.F_train[:batch], trainer.data.y_train[:batch])

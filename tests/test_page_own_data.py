@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from apptest_helpers import click, open_playground, run
+from apptest_helpers import click, open_playground, run, shown
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,8 +37,8 @@ def test_an_uploaded_csv_becomes_the_dataset_with_a_preview_and_the_link_says_it
     session = session_of(at)
     assert session.config.data.dataset == CUSTOM and at.selectbox(key="cfg_dataset").value == CUSTOM
     assert session.trainer.data.X_train.shape == (60, 2)  # the file's 120 rows, half for training
-    assert any("Loaded fruit.csv: 120 points" in s.value for s in at.success)
-    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert any("Loaded fruit.csv: 120 points" in shown(s.value) for s in at.success)
+    text = shown(" ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption))
     assert "classification, classes cold" in text and "warm" in text
     assert "Scaled into the plot: length" in text
     assert list(at.dataframe[0].value.columns) == ["length (scaled)", "weight (scaled)", "kind"]
@@ -62,7 +62,7 @@ def test_a_bad_file_gets_one_message_and_leaves_the_dataset_and_run_untouched(co
     session = session_of(at)
     config, trainer, epoch = session.config, session.trainer, session.trainer.epoch
     upload(at, "bad.csv", content)
-    errors = [e.value for e in at.error]
+    errors = [shown(e.value) for e in at.error]
     assert len(errors) == 1 and message in errors[0] and "unchanged" in errors[0], errors
     assert session.config == config and session.trainer is trainer and trainer.epoch == epoch
     assert at.selectbox(key="cfg_dataset").value == "circle"
@@ -74,7 +74,7 @@ def test_a_bad_file_after_a_good_one_keeps_the_good_data():
     good = session_of(at).config.data.custom
     upload(at, "bad.csv", b"only,a,header\n")
     assert session_of(at).config.data.custom is good
-    assert any("bad.csv" in e.value for e in at.error)
+    assert any("bad.csv" in shown(e.value) for e in at.error)
 
 
 def test_switching_to_a_generated_dataset_and_back_keeps_the_own_data():
@@ -95,7 +95,7 @@ def test_drawn_points_train_once_there_are_enough_and_download_as_csv():
     session = session_of(at)
     config = session.config
     click(at, "own_train")  # no points yet
-    assert "0 points drawn; draw at least 20" in at.error[0].value and session.config == config
+    assert "0 points drawn; draw at least 20" in shown(at.error[0].value) and session.config == config
     for i in range(24):  # what 24 clicks on the boundary plot do (the browser test clicks for real)
         add_or_remove(session.drawn, -5.0 + 0.4 * i, 3.0 if i % 2 else -3.0, 2 * (i % 2))
     add_or_remove(session.drawn, -5.05, -3.02, 0)  # a click on the first point removes it

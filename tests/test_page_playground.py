@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from apptest_helpers import click, open_playground, run
+from apptest_helpers import click, open_playground, run, shown
 from streamlit.testing.v1 import AppTest
 
 from playground.config import (
@@ -63,7 +63,7 @@ def same_weights(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
 
 
 def texts(elements) -> list[str]:
-    return [str(e.value) for e in elements]
+    return [shown(e.value) for e in elements]
 
 
 def field_value(config: Config, name: str):

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from playground.nn import schedules
+from playground.nn import Dense, Sequential, optimizers, schedules
 from playground.nn.optimizers import SGD
 from playground.nn.schedules import Constant, CosineDecay, ExponentialDecay, StepDecay
 
@@ -164,3 +164,39 @@ def test_bad_arguments_raise_value_error_naming_the_value(cls, kwargs, shown):
     with pytest.raises(ValueError, match="Received:") as info:
         cls(**kwargs)
     assert shown in str(info.value)
+
+
+# Arguments that bring each schedule's learning rate to exactly 0 within a few steps (through a
+# subnormal rate, 1e-321, for the decays); a constant rate never gets there. One entry per schedule.
+TO_ZERO = {
+    "constant": {},
+    "exponential": {"decay_steps": 1, "decay_rate": 1e-160},
+    "step": {"decay_steps": 1, "decay_rate": 1e-160},
+    "cosine": {"decay_steps": 5},
+}
+
+
+def test_the_grid_below_covers_every_schedule():
+    assert set(TO_ZERO) == set(schedules.SCHEDULES.names())
+
+
+@pytest.mark.parametrize("schedule", schedules.SCHEDULES.names())
+@pytest.mark.parametrize("optimizer", optimizers.OPTIMIZERS.names())
+def test_every_optimizer_runs_through_every_schedule_to_a_rate_of_zero_and_past_it(optimizer, schedule):
+    """A schedule that reaches 0 (cosine at decay_steps) once made Adam divide by zero."""
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(16, 2)), rng.integers(0, 2, 16)
+    model = Sequential([Dense(4, activation="tanh"), Dense(1, activation="sigmoid")], input_dim=2, seed=0)
+    learning_rate = schedules.get(schedule, 0.1, **TO_ZERO[schedule])
+    model.compile(optimizers.get(optimizer, learning_rate=learning_rate), "binary_crossentropy")
+    rates = []
+    with np.errstate(divide="raise", invalid="raise", over="raise"):
+        for _ in range(10):
+            rates.append(model.optimizer.current_learning_rate)
+            before = model.flat_params.copy()
+            model.train_on_batch(X, y)
+            if rates[-1] == 0.0:
+                assert np.array_equal(model.flat_params, before)  # a step of rate 0 moves nothing
+    assert np.all(np.isfinite(model.flat_params))
+    if schedule != "constant":
+        assert rates[0] == 0.1 and rates[-3:] == [0.0, 0.0, 0.0]

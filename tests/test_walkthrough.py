@@ -18,8 +18,9 @@ from playground.figures import walkthrough as graph
 from playground.nn import Activation, BatchNorm, Dense, Dropout, Sequential
 from playground.nn.optimizers import SGD, AdamW, RMSprop
 from playground.nn.regularizers import L1L2, L2
+from playground.tracing import copy_model, trace_step
 from playground.training import Trainer
-from playground.walkthrough import copy_model, trace_step, walkthrough_steps
+from playground.walkthrough import walkthrough_steps
 
 
 def binary_model():
@@ -159,7 +160,7 @@ def test_trace_of_the_playground_trainer_equals_its_own_step():
     rows = slice(10, 20)
     trace = trace_step(trainer.model, trainer.data.F_train[rows], trainer.data.y_train[rows])
     before = twin_trainer.model.flat_params.copy()
-    loss = twin_trainer.model._step(twin_trainer.data.F_train[rows], twin_trainer.Y_train[rows])
+    loss = twin_trainer.model.train_step(twin_trainer.data.F_train[rows], twin_trainer.Y_train[rows])
     assert trace.loss == loss
     assert np.array_equal(twin_trainer.model.flat_params, before - trace.flat_update)
     assert np.array_equal(trainer.model.flat_params, before)
@@ -167,9 +168,8 @@ def test_trace_of_the_playground_trainer_equals_its_own_step():
 
 def test_copy_model_binds_the_copy_to_its_own_flat_buffers():
     model, X, y = twin("binary")
-    model.predict(np.zeros((5000, 2)))  # large buffers the copy should not carry
+    model.predict(np.zeros((5000, 2)))  # a large last pass the copy should not carry
     clone = copy_model(model)
-    assert all(not getattr(layer, "_buffers", {}) for layer in clone.layers)
     assert all(getattr(layer, name) is None for layer in clone.layers for name in layer._last_pass)
     for source, layer in zip(model.layers, clone.layers, strict=True):
         for key in layer.params:

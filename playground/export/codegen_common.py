@@ -3,6 +3,7 @@ code generators (`codegen`, `codegen_keras`, `codegen_torch`) turn into source t
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ..config import Config, LayerConfig
@@ -10,12 +11,19 @@ from ..network import kernel_regularizer
 
 
 def num(value) -> str:
-    """A Python literal for a number: ints as ints, floats in their shortest exact form."""
+    """A Python literal for a number: ints as ints, floats in their shortest exact form.
+
+    A non-finite float has no literal (repr writes a bare nan or inf, a NameError in the script):
+    ValueError.
+    """
     if isinstance(value, bool) or value is None:
         return repr(value)
     if isinstance(value, int):
         return str(value)
-    return repr(float(value))
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"A script can only hold finite numbers. Received: {value!r}")
+    return repr(value)
 
 
 def call(name: str, *args: str, indent: int = 0, width: int = 116, **kwargs) -> str:

@@ -164,10 +164,10 @@ def _wrap(items: list[str], indent: str, width: int = 116) -> list[str]:
 
 def array_literal(name: str, values: np.ndarray) -> str:
     """`name = np.array([...])` with every value written exactly (a row per line for 2-D arrays, wrapped
-    when long)."""
+    when long). ValueError for a non-finite value (see `num`)."""
     values = np.asarray(values)
     integer = values.dtype.kind in "iub"
-    write = (lambda v: str(int(v))) if integer else (lambda v: repr(float(v)))
+    write = (lambda v: str(int(v))) if integer else num
     if values.ndim == 2:
         lines = []
         for row in values:

@@ -9,19 +9,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
-import zipfile
 
 import numpy as np
 
 from ..config import Config, ConfigError
 from ..nn import Sequential
 from ..training import RunHistory, Snapshot
+from .npz_reader import read_weights
 
 MAX_CONFIG_BYTES = 100_000   # a config is ~1 kB; anything near this is not one
 CURVE_COLUMNS = ("epoch", "train_loss", "test_loss", "train_metric", "test_metric", "learning_rate")
 LAYER_COLUMNS = ("dead_share", "saturation", "kernel_grad_norm", "update_ratio")
-_NPY_HEADER_BYTES = 4096     # generous bound on an .npy member's header
 
 
 # ---------------------------------------------------------------------------------------------
@@ -86,39 +84,14 @@ def weights_npz(model: Sequential) -> bytes:
 def load_weights_npz(model: Sequential, data: bytes) -> None:
     """Load weights written by `weights_npz` into `model` (a network of the same shape).
 
-    Read with allow_pickle=False. Raises ValueError saying what is wrong (not an .npz of weights,
-    wrong number of arrays, wrong shapes, non-finite values); the model is unchanged then.
+    The file is read by `npz_reader.read_weights`, which checks every header against the model's
+    shapes before it reads or allocates anything. Raises ValueError saying what is wrong (not an
+    .npz of weights, wrong number of arrays, wrong shapes or dtypes, a broken or hostile archive,
+    non-finite values); the model is unchanged then.
     """
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError(f"Expected the bytes of a weights .npz file. Received: {type(data).__name__}")
-    expected = model.weight_shapes()
-    try:
-        archive = np.load(io.BytesIO(bytes(data)), allow_pickle=False)
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
-        raise ValueError(f"Not a weights .npz file ({exc}).") from None
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise ValueError(f"Expected an .npz archive of weight arrays. Received: a single {type(archive).__name__}")
-    with archive:
-        names = sorted(archive.files)
-        wanted = [f"w{index:03d}" for index in range(len(expected))]
-        if names != wanted:
-            shown = ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
-            raise ValueError(f"The weights file does not fit this network: it needs {len(expected)} arrays "
-                             f"named w000..w{len(expected) - 1:03d}. Received: {len(names)} arrays ({shown})")
-        for name, shape in zip(wanted, expected, strict=True):
-            # Refuse to inflate a member larger than its array can be (a zip bomb, or a wrong file).
-            size = archive.zip.getinfo(f"{name}.npy").file_size
-            if size > 8 * math.prod(shape) + _NPY_HEADER_BYTES:
-                raise ValueError(f"Weight {name} should have shape {shape}. Received: a {size:,}-byte array")
-        arrays = []
-        for name in wanted:
-            try:
-                array = archive[name]
-            except ValueError as exc:  # object arrays need pickle, which is refused
-                raise ValueError(f"Weight {name} is not a plain numeric array ({exc}).") from None
-            if array.dtype.kind not in "fiu":
-                raise ValueError(f"Weight {name} must hold real numbers. Received: dtype={array.dtype}")
-            arrays.append(array)
+    arrays = read_weights(data, model.weight_shapes())
     try:
         model.set_weights(arrays)  # checks every shape and value before changing anything
     except ValueError as exc:

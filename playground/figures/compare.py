@@ -26,6 +26,7 @@ from ..training import RunData, RunHistory, Snapshot, to_levels
 from . import palette
 from .boundary import XY_HOVER, domain_axes, grid_step, point_traces
 from .curves import curve_arrays, epoch_axis, value_axis
+from .numbers import HOVER_FORMAT
 
 RUN_LETTERS = "ABCD"
 RUN_COLORS = (palette.OKABE_ITO["blue"], palette.OKABE_ITO["vermillion"], palette.OKABE_ITO["bluish_green"],
@@ -66,7 +67,8 @@ def titled_boundary(figure: dict, index: int, label: str) -> dict:
     margin["t"] = 34
     layout.update(title=dict(text=f"<b>{run_letter(index)}</b> · {short(label)}", x=0.5, xanchor="center",
                              y=0.985, yanchor="top", font=dict(size=14, color=run_color(index))),
-                  showlegend=False, margin=margin)
+                  showlegend=False, margin=margin,
+                  modebar=dict(orientation="v"))  # a vertical toolbar on the right leaves the title readable
     return {**figure, "layout": layout}
 
 
@@ -84,16 +86,17 @@ def compare_loss_figure(histories: Sequence[RunHistory], labels: Sequence[str], 
         mode = "lines" if len(epochs) > 1 else "markers"  # epoch 0 alone: a dot, not an empty chart
         traces.append(dict(type="scatter", x=epochs, y=train, mode=mode, name=f"{letter} · {short(label, 32)}",
                            legendgroup=letter, line=dict(color=color, width=2),
-                           hovertemplate=f"{letter} train loss %{{y:.4g}}<extra></extra>"))
+                           hovertemplate=f"{letter} train loss %{{y:{HOVER_FORMAT}}}<extra></extra>"))
         if np.isfinite(test).any():
             traces.append(dict(type="scatter", x=epochs, y=test, mode=mode, name=f"{letter} test",
                                legendgroup=letter, showlegend=False, line=dict(color=color, width=2, dash="dash"),
-                               hovertemplate=f"{letter} test loss %{{y:.4g}}<extra></extra>"))
+                               hovertemplate=f"{letter} test loss %{{y:{HOVER_FORMAT}}}<extra></extra>"))
     for name, dash in (("train", "solid"), ("test", "dash")):
         traces.append(dict(type="scatter", x=[None], y=[None], mode="lines", name=name, legendgroup="style",
                            line=dict(color="#8C8C8C", width=2, dash=dash), hoverinfo="skip"))
     layout = palette.base_layout(
-        height, "compare_loss", xaxis=epoch_axis(), yaxis=value_axis(log_scale, False, "accuracy"),
+        height, "compare_loss", xaxis=epoch_axis(),
+        yaxis=value_axis(log_scale, False, "accuracy", [t["y"] for t in traces if t.get("hoverinfo") != "skip"]),
         hovermode="x unified",
         legend=dict(orientation="h", x=1, y=1.0, xanchor="right", yanchor="bottom", bgcolor="rgba(0,0,0,0)"),
         margin=dict(l=56, r=16, t=30, b=40))

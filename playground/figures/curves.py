@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from ..diagnostics import THRESHOLDS, LayerStats
 from ..training import RunHistory
 from . import palette
+from .numbers import HOVER_FORMAT
 
 BEST_COLOR = "#555555"
 
@@ -30,7 +31,7 @@ def curve_traces(history: RunHistory, metric: bool, metric_name: str) -> list[di
     """Train (blue) and test (orange) curves; no test curve when the test values are all NaN."""
     epochs, train, test = curve_arrays(history, metric)
     what = metric_name if metric else "loss"
-    fmt = ".3f" if metric else ".4g"
+    fmt = ".3f" if metric else HOVER_FORMAT
     traces = []
     for name, values, color in (("train", train, palette.TRAIN_COLOR), ("test", test, palette.TEST_COLOR)):
         if name == "test" and not np.isfinite(values).any():
@@ -51,15 +52,30 @@ def best_marker(history: RunHistory, metric: bool, metric_name: str) -> dict | N
     what = metric_name if metric else "loss"
     return dict(type="scatter", x=[epoch], y=[value], mode="markers", name="best test", showlegend=False,
                 marker=dict(color=palette.TEST_COLOR, size=10, symbol="star", line=dict(color=palette.INK, width=1)),
-                hovertemplate=f"best test loss at epoch {epoch}<br>test {what} %{{y:.4g}}<extra></extra>")
+                hovertemplate=f"best test loss at epoch {epoch}<br>test {what} %{{y:{HOVER_FORMAT}}}<extra></extra>")
 
 
-def value_axis(log_scale: bool, metric: bool, metric_name: str) -> dict:
+LOG_DECADES_PLAIN = 3   # a log axis spanning more decades than this is labelled by powers of ten
+
+
+def log_ticks(values) -> dict:
+    """Tick settings of a log axis over `values`: 1-2-5 ticks in plain numbers over a few decades;
+    over many (a diverging run), one label a decade as a power of ten, so labels never overlap."""
+    low, high = finite_range(np.concatenate([np.ravel(np.asarray(v, dtype=np.float64)) for v in values])
+                             if len(values) else np.zeros(0), log=True)
+    if np.log10(high / low) <= LOG_DECADES_PLAIN:
+        return dict(dtick="D2", tickformat=".2~g")
+    return dict(exponentformat="power", tickformat="", showexponent="all")
+
+
+def value_axis(log_scale: bool, metric: bool, metric_name: str, values=()) -> dict:
+    """The y axis of a loss or metric chart; `values` (arrays of the plotted losses) choose a log
+    axis's ticks."""
     title = metric_name if metric else "loss"
     axis = dict(title=dict(text=title, standoff=6), showgrid=True, gridcolor="#EEEEEE", zeroline=False,
                 showline=True, linecolor=palette.FAINT, ticks="outside", ticklen=4)
     if log_scale and not metric:
-        axis.update(type="log", dtick="D2", tickformat=".2~g")  # 1-2-5 ticks, plain numbers
+        axis.update(type="log", **log_ticks(values))
     if metric and metric_name == "accuracy":
         axis.update(range=[0, 1.02], tickformat=".0%")
     return axis
@@ -102,7 +118,7 @@ def loss_figure(history: RunHistory, *, log_scale: bool = False, metric: bool = 
         shapes.append(dict(type="line", xref="x", yref="paper", x0=marker_epoch, x1=marker_epoch, y0=0, y1=1,
                            line=dict(color="#888888", width=1.5)))
     layout = palette.base_layout(
-        height, "loss", xaxis=epoch_axis(), yaxis=value_axis(log_scale, metric, metric_name),
+        height, "loss", xaxis=epoch_axis(), yaxis=value_axis(log_scale, metric, metric_name, [t["y"] for t in traces]),
         shapes=shapes, annotations=annotations, hovermode="x unified",
         legend=dict(orientation="h", x=1, y=1.0, xanchor="right", yanchor="bottom", bgcolor="rgba(0,0,0,0)"),
         margin=dict(l=56, r=16, t=30, b=40))
@@ -142,7 +158,8 @@ def health_figure(layers: list[LayerStats], height: int = 200, as_dict: bool = F
         height, "health", barmode="group", bargap=0.35, annotations=annotations,
         xaxis=dict(showgrid=False, showline=True, linecolor=palette.FAINT, tickfont=dict(size=11),
                    visible=bool(layers)),
-        yaxis=dict(range=[0, 100], tickvals=[0, 50, 100], ticktext=["0%", "50%", "100%"], showgrid=True,
+        # Up to 125 %: a full bar's label stays inside the plot, below the legend.
+        yaxis=dict(range=[0, 125], tickvals=[0, 50, 100], ticktext=["0%", "50%", "100%"], showgrid=True,
                    gridcolor="#EEEEEE", zeroline=False, visible=bool(layers)),
         showlegend=bool(layers),
         legend=dict(orientation="h", x=1, y=1.0, xanchor="right", yanchor="bottom", bgcolor="rgba(0,0,0,0)",

@@ -94,7 +94,7 @@ def replay_figure(history: RunHistory, data: RunData, config: Config, *, height:
                                              mode="immediate")]) for s in snapshots]
     xaxis, yaxis = boundary.domain_axes()
     last_epoch = history.epochs[-1] if history.epochs else snapshots[-1].epoch
-    loss_axis = curves.value_axis(view.log_scale, False, "")
+    loss_axis = curves.value_axis(view.log_scale, False, "", [history.train_loss, history.test_loss])
     loss_axis.update(range=y_range, autorange=False)
     fig.update_layout(palette.base_layout(
         height, "replay", xaxis=xaxis, yaxis=yaxis, shapes=[epoch_line(first.epoch)],

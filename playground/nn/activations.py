@@ -1,16 +1,16 @@
 """Activation functions with their derivatives, registered under the names used in widgets and URLs.
 
-Every activation maps pre-activations `z` (n, units) to activations `a` of the same shape and
-knows its backward pass `dz = backward(z, a, da)`. Element-wise ones also expose
-`derivative(z, a)` (f'(z), used by the Activations page); softmax's backward is the full
-Jacobian-vector product because its outputs are coupled.
+Every activation maps pre-activations z (n, units) to activations a = f(z) of the same shape and
+knows its backward pass dL/dz = backward(z, a, dL/da). Element-wise ones also give f'(z) as
+`derivative(z, a)` (the Activations page plots it); softmax's backward is the full
+Jacobian-vector product because its outputs are coupled. Each carries its formula and its
+derivative's as LaTeX (`formula`, `derivative_formula`) for the pages that show them.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._scalars import ZERO
 from .registry import Registry
 
 ACTIVATIONS = Registry("activation")
@@ -19,38 +19,29 @@ _GELU_C = np.sqrt(2.0 / np.pi)
 _GELU_K = 0.044715
 
 
-def _into(value: np.ndarray, out: np.ndarray | None) -> np.ndarray:
-    """Return `value`, copied into `out` when a destination buffer is given."""
-    if out is None or out is value:
-        return value
-    np.copyto(out, value)
-    return out
-
-
-def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """Logistic function written as 0.5 (1 + tanh(z / 2)): exact, and no overflow for any z."""
-    out = np.multiply(z, 0.5, out=out)
-    np.tanh(out, out=out)
-    out += 1.0
-    out *= 0.5
-    return out
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^-z), written as 0.5 (1 + tanh(z / 2)): the same value, and no overflow for any z."""
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
 class Activation:
-    """Base class: element-wise activation; subclasses define `__call__` and `derivative`."""
+    """Base class: an element-wise activation; subclasses define `__call__` and `derivative`."""
 
     name = ""
+    formula = ""             # f(z) in LaTeX
+    derivative_formula = ""  # f'(z) in LaTeX (a stands for f(z))
 
-    def __call__(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    def __call__(self, z: np.ndarray) -> np.ndarray:
+        """a = f(z), shaped like z."""
         raise NotImplementedError
 
     def derivative(self, z: np.ndarray, a: np.ndarray) -> np.ndarray:
         """f'(z) element-wise; `a` is f(z), passed in because many derivatives reuse it."""
         raise NotImplementedError
 
-    def backward(self, z: np.ndarray, a: np.ndarray, da: np.ndarray, out=None) -> np.ndarray:
-        """dL/dz from dL/da (n, units)."""
-        return np.multiply(da, self.derivative(z, a), out=out)
+    def backward(self, z: np.ndarray, a: np.ndarray, da: np.ndarray) -> np.ndarray:
+        """dL/dz = dL/da * f'(z) (n, units), by the chain rule."""
+        return da * self.derivative(z, a)
 
     def get_config(self) -> dict:
         return {"name": self.name}
@@ -62,43 +53,43 @@ class Activation:
 
 @ACTIVATIONS.register("linear")
 class Linear(Activation):
-    """Identity: a = z. Returns `z` itself (no copy); callers never write into it."""
+    """Identity: a = z (returned as is, no copy); f'(z) = 1."""
 
     name = "linear"
+    formula = "z"
+    derivative_formula = "1"
 
-    def __call__(self, z, out=None):
-        return _into(z, out)
+    def __call__(self, z):
+        return z
 
     def derivative(self, z, a):
         return np.ones_like(z)
 
-    def backward(self, z, a, da, out=None):
+    def backward(self, z, a, da):
         return da
 
 
 @ACTIVATIONS.register("relu")
 class ReLU(Activation):
-    """max(z, 0); derivative 1 for z > 0 and 0 otherwise (0 at z = 0, as in Keras and PyTorch)."""
+    """max(z, 0); f'(z) = 1 for z > 0, else 0 (0 at z = 0, as in Keras and PyTorch)."""
 
     name = "relu"
+    formula = r"\max(0, z)"
+    derivative_formula = r"\mathbf{1}[z > 0]"
 
-    def __call__(self, z, out=None):
-        # fmax is several times cheaper than maximum on small arrays (no NaN propagation logic).
-        return np.fmax(z, ZERO, out=out)
+    def __call__(self, z):
+        return np.maximum(z, 0.0)
 
     def derivative(self, z, a):
         return (z > 0).astype(z.dtype)
 
-    def backward(self, z, a, da, out=None):
-        # a = max(z, 0) >= 0, so sign(a) is the 0/1 mask of z > 0 (and cheaper than a boolean product).
-        out = np.sign(a, out=out)
-        out *= da
-        return out
+    def backward(self, z, a, da):
+        return da * (z > 0)
 
 
 @ACTIVATIONS.register("leaky_relu")
 class LeakyReLU(Activation):
-    """z for z > 0, alpha * z otherwise (Keras 3's default slope 0.2)."""
+    """z for z > 0, alpha * z otherwise (Keras 3's default slope 0.2); f'(z) = 1 or alpha."""
 
     name = "leaky_relu"
 
@@ -107,8 +98,16 @@ class LeakyReLU(Activation):
             raise ValueError(f"leaky_relu alpha must be in [0, 1). Received: alpha={alpha!r}")
         self.alpha = float(alpha)
 
-    def __call__(self, z, out=None):
-        return np.multiply(z, np.where(z > 0, 1.0, self.alpha), out=out)
+    @property
+    def formula(self):
+        return rf"\max({self.alpha:g}z, z)"
+
+    @property
+    def derivative_formula(self):
+        return rf"1 \text{{ if }} z > 0 \text{{ else }} {self.alpha:g}"
+
+    def __call__(self, z):
+        return np.where(z > 0, z, self.alpha * z)
 
     def derivative(self, z, a):
         return np.where(z > 0, 1.0, self.alpha)
@@ -119,16 +118,23 @@ class LeakyReLU(Activation):
 
 @ACTIVATIONS.register("elu")
 class ELU(Activation):
-    """z for z > 0, alpha (e^z - 1) otherwise; derivative a + alpha on the negative side."""
+    """z for z > 0, alpha (e^z - 1) otherwise; f'(z) = 1, or a + alpha on the negative side."""
 
     name = "elu"
 
     def __init__(self, alpha: float = 1.0):
         self.alpha = float(alpha)
 
-    def __call__(self, z, out=None):
-        negative = self.alpha * np.expm1(np.minimum(z, 0.0))
-        return _into(np.where(z > 0, z, negative), out)
+    @property
+    def formula(self):
+        return rf"z \text{{ if }} z > 0 \text{{ else }} {self.alpha:g}\,(e^{{z}} - 1)"
+
+    @property
+    def derivative_formula(self):
+        return rf"1 \text{{ if }} z > 0 \text{{ else }} a + {self.alpha:g}"
+
+    def __call__(self, z):
+        return np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0.0)))  # min: no overflow in the unused branch
 
     def derivative(self, z, a):
         return np.where(z > 0, 1.0, a + self.alpha)
@@ -146,12 +152,15 @@ class GELU(Activation):
     """
 
     name = "gelu"
+    formula = r"\tfrac{1}{2} z \big(1 + \tanh\big(\sqrt{2/\pi}\,(z + 0.044715 z^3)\big)\big)"
+    derivative_formula = (r"\tfrac{1}{2}(1 + t) + \tfrac{1}{2} z (1 - t^2) \sqrt{2/\pi}\,(1 + 3 \cdot 0.044715 z^2),"
+                          r"\ t = \tanh\big(\sqrt{2/\pi}\,(z + 0.044715 z^3)\big)")
 
     def _tanh_term(self, z):
         return np.tanh(_GELU_C * (z + _GELU_K * z**3))
 
-    def __call__(self, z, out=None):
-        return np.multiply(0.5 * z, 1.0 + self._tanh_term(z), out=out)
+    def __call__(self, z):
+        return 0.5 * z * (1.0 + self._tanh_term(z))
 
     def derivative(self, z, a):
         t = self._tanh_term(z)
@@ -160,12 +169,14 @@ class GELU(Activation):
 
 @ACTIVATIONS.register("swish", "silu")
 class Swish(Activation):
-    """z * sigmoid(z) (also called SiLU); derivative s (1 + z (1 - s)) with s = sigmoid(z)."""
+    """z sigmoid(z) (also called SiLU); f'(z) = s (1 + z (1 - s)) with s = sigmoid(z)."""
 
     name = "swish"
+    formula = r"z\,\sigma(z)"
+    derivative_formula = r"\sigma(z)\,(1 + z(1 - \sigma(z)))"
 
-    def __call__(self, z, out=None):
-        return np.multiply(z, sigmoid(z), out=out)
+    def __call__(self, z):
+        return z * sigmoid(z)
 
     def derivative(self, z, a):
         s = sigmoid(z)
@@ -174,12 +185,14 @@ class Swish(Activation):
 
 @ACTIVATIONS.register("softplus")
 class Softplus(Activation):
-    """log(1 + e^z), computed without overflow; derivative sigmoid(z)."""
+    """log(1 + e^z), computed as logaddexp(0, z) without overflow; f'(z) = sigmoid(z)."""
 
     name = "softplus"
+    formula = r"\log(1 + e^{z})"
+    derivative_formula = r"\sigma(z)"
 
-    def __call__(self, z, out=None):
-        return np.logaddexp(0.0, z, out=out)
+    def __call__(self, z):
+        return np.logaddexp(0.0, z)
 
     def derivative(self, z, a):
         return sigmoid(z)
@@ -187,12 +200,14 @@ class Softplus(Activation):
 
 @ACTIVATIONS.register("sigmoid")
 class Sigmoid(Activation):
-    """1 / (1 + e^-z); derivative a (1 - a), at most 0.25."""
+    """1 / (1 + e^-z); f'(z) = a (1 - a), at most 0.25."""
 
     name = "sigmoid"
+    formula = r"\sigma(z) = \frac{1}{1 + e^{-z}}"
+    derivative_formula = r"a\,(1 - a)"
 
-    def __call__(self, z, out=None):
-        return sigmoid(z, out=out)
+    def __call__(self, z):
+        return sigmoid(z)
 
     def derivative(self, z, a):
         return a * (1.0 - a)
@@ -200,21 +215,17 @@ class Sigmoid(Activation):
 
 @ACTIVATIONS.register("tanh")
 class Tanh(Activation):
-    """tanh(z); derivative 1 - a^2, at most 1."""
+    """tanh(z); f'(z) = 1 - a^2, at most 1."""
 
     name = "tanh"
+    formula = r"\tanh(z)"
+    derivative_formula = r"1 - a^2"
 
-    def __call__(self, z, out=None):
-        return np.tanh(z, out=out)
+    def __call__(self, z):
+        return np.tanh(z)
 
     def derivative(self, z, a):
         return 1.0 - a * a
-
-    def backward(self, z, a, da, out=None):
-        # (1 - a^2) da as da - a (a da): three array calls, none with a Python scalar.
-        out = np.multiply(a, da, out=out)
-        out *= a
-        return np.subtract(da, out, out=out)
 
 
 @ACTIVATIONS.register("step")
@@ -227,9 +238,11 @@ class Step(Activation):
     """
 
     name = "step"
+    formula = r"\mathbf{1}[z > 0]"
+    derivative_formula = "0"
 
-    def __call__(self, z, out=None):
-        return _into((z > 0).astype(z.dtype), out)
+    def __call__(self, z):
+        return (z > 0).astype(z.dtype)
 
     def derivative(self, z, a):
         return np.zeros_like(z)
@@ -237,25 +250,26 @@ class Step(Activation):
 
 @ACTIVATIONS.register("softmax")
 class Softmax(Activation):
-    """Softmax over the last axis (output layers only): a_i = e^(z_i) / sum_j e^(z_j).
+    """Softmax over the last axis (output layers only): a_j = e^(z_j) / sum_k e^(z_k).
 
-    Its outputs are coupled, so `backward` is the Jacobian-vector product
-    dz = a * (da - sum(da * a)); `derivative` returns only the Jacobian's diagonal a (1 - a).
+    Computed from z - max(z), which gives the same a without overflow. Its outputs are coupled,
+    so `backward` is the Jacobian-vector product dz = a * (da - sum_k(da_k a_k)); `derivative`
+    returns only the Jacobian's diagonal a (1 - a).
     """
 
     name = "softmax"
+    formula = r"\frac{e^{z_j}}{\sum_k e^{z_k}}"
+    derivative_formula = r"\frac{\partial a_j}{\partial z_i} = a_j\,(\mathbf{1}[i = j] - a_i)"
 
-    def __call__(self, z, out=None):
-        out = np.subtract(z, z.max(axis=-1, keepdims=True), out=out)
-        np.exp(out, out=out)
-        out /= out.sum(axis=-1, keepdims=True)
-        return out
+    def __call__(self, z):
+        e = np.exp(z - z.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
 
     def derivative(self, z, a):
         return a * (1.0 - a)
 
-    def backward(self, z, a, da, out=None):
-        return np.multiply(a, da - (da * a).sum(axis=-1, keepdims=True), out=out)
+    def backward(self, z, a, da):
+        return a * (da - (da * a).sum(axis=-1, keepdims=True))
 
 
 def get(spec) -> Activation:

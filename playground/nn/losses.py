@@ -3,14 +3,14 @@
 Targets reach a loss already prepared by `prepare_targets` as a float array Y shaped like the
 network's output (n, k): class indices become one-hot rows, a (n,) vector becomes (n, 1).
 Sigmoid + binary cross-entropy and softmax + categorical cross-entropy have a fused form that
-works on the logits z: a stable value (no log of 0) and the gradient (a - Y) / n.
+works on the logits z: a stable value (no log of 0) and the gradient dL/dz = (a - Y) / n, which
+never divides by a saturated output's a (1 - a).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._scalars import ZERO, ones, reciprocal
 from .registry import Registry
 
 LOSSES = Registry("loss")
@@ -20,6 +20,8 @@ EPSILON = 1e-7
 
 
 class Loss:
+    """Base class: a mean loss of predictions P (n, k) against prepared targets Y (n, k)."""
+
     name = ""
     # The output activation whose combination with this loss has a fused, stable gradient.
     fused_activation: str | None = None
@@ -34,21 +36,12 @@ class Loss:
         raise NotImplementedError
 
     def fused_value(self, Y: np.ndarray, Z: np.ndarray) -> float:
-        """The loss computed from the logits Z of the fused output activation."""
-        return self.fused_forward(Y, Z, np.empty_like(Z))
-
-    def fused_forward(self, Y: np.ndarray, Z: np.ndarray, out: np.ndarray) -> float:
-        """The loss from the logits Z (n, k), writing the output activation of Z into `out`.
-
-        One pass computes both, sharing the work (a training step needs both).
-        """
+        """The loss of the fused output activation's outputs, computed stably from the logits Z (n, k)."""
         raise NotImplementedError
 
-    def fused_gradient(self, Y: np.ndarray, A: np.ndarray, out=None) -> np.ndarray:
-        """dL/dZ = (A - Y) / n for the fused pairs, A being the output activation."""
-        out = np.subtract(A, Y, out=out)
-        out *= reciprocal(A.shape[0])
-        return out
+    def fused_gradient(self, Y: np.ndarray, A: np.ndarray) -> np.ndarray:
+        """dL/dZ (n, k) = (A - Y) / n for the fused pairs, A being the output activation's outputs."""
+        return (A - Y) / A.shape[0]
 
     def get_config(self) -> dict:
         return {"name": self.name}
@@ -56,7 +49,7 @@ class Loss:
 
 @LOSSES.register("binary_crossentropy")
 class BinaryCrossentropy(Loss):
-    """-mean(y log p + (1 - y) log(1 - p)) for y in {0, 1}; fused with a sigmoid output."""
+    """-mean(y log p + (1 - y) log(1 - p)) over outputs and batch, y in {0, 1}; fused with a sigmoid."""
 
     name = "binary_crossentropy"
     fused_activation = "sigmoid"
@@ -70,19 +63,13 @@ class BinaryCrossentropy(Loss):
         P = np.clip(P, EPSILON, 1.0 - EPSILON)
         return inside * (P - Y) / (P * (1.0 - P)) / Y.size
 
-    def fused_forward(self, Y, Z, out):
-        # softplus(z) - y z = log(1 + e^z) - y z is the cross-entropy of sigmoid(z), stable for
-        # any z; and sigmoid(z) = exp(z - softplus(z)), so the activation costs two calls more.
-        softplus = np.logaddexp(ZERO, Z, out=out)
-        value = (float(np.dot(ones(softplus.size), softplus.ravel())) - float(np.vdot(Y, Z))) / Z.size
-        np.subtract(Z, softplus, out=out)
-        np.exp(out, out=out)
-        return value
+    def fused_value(self, Y, Z):
+        # With p = sigmoid(z): -(y log p + (1 - y) log(1 - p)) = log(1 + e^z) - y z, and
+        # log(1 + e^z) = logaddexp(0, z) never overflows nor takes the log of 0.
+        return float(np.logaddexp(0.0, Z).sum() - np.vdot(Y, Z)) / Z.size  # vdot(Y, Z) = sum(y z)
 
-    def fused_gradient(self, Y, A, out=None):
-        out = np.subtract(A, Y, out=out)
-        out *= reciprocal(A.size)
-        return out
+    def fused_gradient(self, Y, A):
+        return (A - Y) / A.size  # the mean runs over outputs and batch
 
 
 @LOSSES.register("categorical_crossentropy")
@@ -99,12 +86,11 @@ class CategoricalCrossentropy(Loss):
         inside = P > EPSILON
         return -(inside * Y) / np.clip(P, EPSILON, 1.0) / Y.shape[0]
 
-    def fused_forward(self, Y, Z, out):
-        log_softmax = np.subtract(Z, Z.max(axis=-1, keepdims=True), out=out)
-        log_softmax -= np.log(np.exp(log_softmax).sum(axis=-1, keepdims=True))
-        value = -float(np.vdot(Y, log_softmax)) / Z.shape[0]
-        np.exp(log_softmax, out=out)
-        return value
+    def fused_value(self, Y, Z):
+        # log softmax(z)_k = z_k - log sum_j e^(z_j), computed from z - max(z) (no overflow).
+        shifted = Z - Z.max(axis=-1, keepdims=True)
+        log_softmax = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        return -float(np.vdot(Y, log_softmax)) / Z.shape[0]  # vdot(Y, L) = sum(y log p)
 
 
 @LOSSES.register("sparse_categorical_crossentropy")
@@ -122,11 +108,10 @@ class MeanSquaredError(Loss):
     name = "mse"
 
     def __call__(self, Y, P):
-        diff = P - Y
-        return float(np.dot(diff.ravel(), diff.ravel()) / diff.size)
+        return float(np.mean((P - Y) ** 2))
 
     def gradient(self, Y, P):
-        return (2.0 / Y.size) * (P - Y)
+        return 2.0 * (P - Y) / Y.size
 
 
 def get(spec) -> Loss:

@@ -18,12 +18,18 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import losses, regularizers
+from . import losses
 from . import optimizers as optimizers_module
 from .history import Callback, History
 from .layers import Dense, Dropout, Layer, from_config
 
-PREDICT_CHUNK = 8192  # rows per forward pass in predict(), which bounds its memory
+# predict and evaluate run in chunks of rows whose last-pass arrays (each layer keeps at most two
+# of its output width: Dense z and a, BatchNorm x_hat and outputs) stay under this many bytes, so
+# their memory is bounded whatever the number of rows. 16 MiB lets the default networks take a
+# 200 x 200 grid in one chunk and the widest (8 x 256 units with batch norm) take ~256 rows a
+# chunk, still enough rows for efficient matrix products, inside a session's 300 MB budget.
+PREDICT_BUDGET_BYTES = 16 * 2**20
+MIN_CHUNK_ROWS = 64
 
 
 class Sequential:
@@ -37,10 +43,9 @@ class Sequential:
         self.input_dim: int | None = None
         self.optimizer: optimizers_module.Optimizer | None = None
         self.loss: losses.Loss | None = None
+        self.fused = False  # True when the output activation and the loss use the fused gradient
         self.stop_training = False
         self.built = False
-        self._fused = False
-        self._penalty_assignments = -1
         for layer in layers or ():
             self.add(layer)
         if input_dim is not None:
@@ -78,8 +83,6 @@ class Sequential:
             offset = where.stop
         for index, layer in enumerate(self.layers):
             layer.needs_input_grad = index > 0
-        self._body = tuple(self.layers[:-1])          # all but the output layer, for the step's loops
-        self._body_reversed = self._body[::-1]
         self.built = True
         self.reset()
 
@@ -87,7 +90,6 @@ class Sequential:
         """Unpickling (or deep-copying) copies every array, cutting the layers' parameter views off
         the flat buffers: bind the layers to the copied buffers again."""
         self.__dict__.update(state)
-        self._penalty_assignments = -1  # the count is per process: rebuild the penalty rates
         if self.built:
             for layer, where in zip(self.layers, self.layer_slices, strict=True):
                 layer.bind(self.flat_params[where], self.flat_grads[where])
@@ -118,7 +120,7 @@ class Sequential:
         self.loss = losses.get(loss)
         last = self.layers[-1]
         output_activation = getattr(getattr(last, "activation", None), "name", None)
-        self._fused = isinstance(last, Dense) and output_activation == self.loss.fused_activation
+        self.fused = isinstance(last, Dense) and output_activation == self.loss.fused_activation
 
     def _require(self, compiled: bool = False) -> None:
         if not self.built:
@@ -126,138 +128,114 @@ class Sequential:
         if compiled and self.optimizer is None:
             raise RuntimeError("The model is not compiled: call compile(optimizer=..., loss=...) first.")
 
-    # -- computation ----------------------------------------------------------------------------
-    def _inputs(self, X) -> np.ndarray:
+    def check_inputs(self, X) -> np.ndarray:
+        """X checked and converted: a float64 array (n, input_dim)."""
+        self._require()
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != self.input_dim:
             raise ValueError(f"Expected inputs of shape (n, {self.input_dim}). Received: X.shape={X.shape}")
         return X
 
-    def _targets(self, X: np.ndarray, y) -> np.ndarray:
+    def prepare_batch(self, X, y) -> tuple[np.ndarray, np.ndarray]:
+        """Inputs and targets as a compiled model's steps take them: X (n, input_dim) float64 and
+        Y (n, output_dim), integer classes one-hot encoded (see `losses.prepare_targets`)."""
+        self._require(compiled=True)
+        X = self.check_inputs(X)
         Y = losses.prepare_targets(self.loss, y, self.output_dim)
         if Y.shape[0] != X.shape[0]:
             raise ValueError(f"X and y have different numbers of rows. Received: X.shape={X.shape}, "
                              f"y.shape={np.shape(y)}")
-        return Y
+        return X, Y
 
+    # -- one step -------------------------------------------------------------------------------
     def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
-        """Run all layers; the result is a buffer the next pass overwrites (copy it to keep it)."""
+        """Outputs (n, output_dim) of validated inputs X (n, input_dim); every layer keeps its pass."""
         for layer in self.layers:
             X = layer.forward(X, training)
         return X
 
-    def backward_from_loss(self, Y: np.ndarray) -> None:
-        """Backpropagate the loss of the last forward pass into every layer's `grads`."""
-        last = self.layers[-1]
-        if self._fused:
-            grad = last.backward_from_loss(Y, self.loss)
-        else:
-            grad = last.backward(self.loss.gradient(Y, last.outputs))
-        for layer in self._body_reversed:
-            grad = layer.backward(grad)
-
     def data_loss(self, Y: np.ndarray) -> float:
-        """The loss of the last forward pass against prepared targets Y, without penalties."""
+        """The loss of the last forward pass against prepared targets Y (n, k), without penalties
+        (from the logits z when the output is fused: stable where a saturates)."""
         last = self.layers[-1]
-        if self._fused:
+        if self.fused:
             return self.loss.fused_value(Y, last.z)
         return self.loss(Y, last.outputs)
 
-    def _loss_and_gradients(self, X: np.ndarray, Y: np.ndarray) -> float:
-        """Training-mode forward and backward pass; fills `flat_grads`, returns the loss with penalties."""
-        loss = self.training_forward(X, Y)
+    def backward_from_loss(self, Y: np.ndarray) -> None:
+        """Backpropagate the loss of the last forward pass into every layer's `grads` (`flat_grads`)."""
+        last = self.layers[-1]
+        if self.fused:
+            grad = last.backward_from_z(self.loss.fused_gradient(Y, last.outputs))  # dL/dz = (a - y) / n
+        else:
+            grad = last.backward(self.loss.gradient(Y, last.outputs))
+        for layer in reversed(self.layers[:-1]):
+            grad = layer.backward(grad)
+
+    def add_penalty_gradients(self) -> float:
+        """Add each kernel regularizer's gradient to the kernel's gradient; return the penalty."""
+        total = 0.0
+        for layer in self.layers:
+            regularizer = getattr(layer, "kernel_regularizer", None)
+            if regularizer is not None:
+                total += regularizer.penalty(layer.params["kernel"])
+                layer.grads["kernel"] += regularizer.gradient(layer.params["kernel"])
+        return total
+
+    def penalty(self) -> float:
+        """The sum of every kernel regularizer's penalty at the current weights."""
+        return sum(layer.kernel_regularizer.penalty(layer.params["kernel"]) for layer in self.layers
+                   if getattr(layer, "kernel_regularizer", None) is not None)
+
+    def loss_and_gradients(self, X: np.ndarray, Y: np.ndarray) -> float:
+        """A training-mode forward and backward pass on validated inputs X (n, input_dim) and
+        prepared targets Y (n, k): fills `flat_grads`; returns the loss with the penalties."""
+        self.forward(X, training=True)
+        data_loss = self.data_loss(Y)
         self.backward_from_loss(Y)
-        return loss + self._apply_penalties()
+        return data_loss + self.add_penalty_gradients()
 
-    def training_forward(self, X: np.ndarray, Y: np.ndarray) -> float:
-        """The forward pass of a training step on validated inputs and prepared targets, and its
-        data loss (without penalties). A fused output computes its activation with the loss."""
-        if not self._fused:
-            self.forward(X, training=True)
-            return self.data_loss(Y)
-        for layer in self._body:
-            X = layer.forward(X, True)
-        return self.layers[-1].forward_with_loss(X, Y, self.loss)
-
-    def _step(self, X: np.ndarray, Y: np.ndarray) -> float:
-        """Gradients and one optimizer step on a validated batch; the loss before the step."""
-        loss = self._loss_and_gradients(X, Y)
+    def train_step(self, X: np.ndarray, Y: np.ndarray) -> float:
+        """One optimizer step on validated inputs X and prepared targets Y (see `prepare_batch`);
+        returns the loss before the step. `train_on_batch` without the checks, for loops."""
+        loss = self.loss_and_gradients(X, Y)
         self.optimizer.apply(self.flat_params, self.flat_grads)
         return loss
+
+    def train_on_batch(self, X, y) -> float:
+        """One optimizer step on the batch (X, y); returns the batch loss (with penalties) before it."""
+        return self.train_step(*self.prepare_batch(X, y))
 
     def compute_gradients(self, X, y) -> tuple[float, np.ndarray]:
         """The training-mode loss on (X, y) and a copy of its gradient (flat, as `flat_params`),
         exactly as `train_on_batch` computes them, without taking a step."""
-        self._require(compiled=True)
-        X = self._inputs(X)
-        loss = self._loss_and_gradients(X, self._targets(X, y))
+        loss = self.loss_and_gradients(*self.prepare_batch(X, y))
         return loss, self.flat_grads.copy()
 
-    def train_on_batch(self, X, y) -> float:
-        """One optimizer step on the batch (X, y); returns the batch loss (with penalties) before it."""
-        self._require(compiled=True)
-        X = self._inputs(X)
-        return self._step(X, self._targets(X, y))
+    # -- inference ------------------------------------------------------------------------------
+    def chunk_rows(self) -> int:
+        """Rows per forward pass of `predict` and `evaluate`: as many as keep one pass's arrays
+        under PREDICT_BUDGET_BYTES (8 bytes a float, at most two arrays a layer), at least 64."""
+        floats_per_row = self.input_dim + sum(2 * layer.output_dim for layer in self.layers)
+        return max(MIN_CHUNK_ROWS, PREDICT_BUDGET_BYTES // (8 * floats_per_row))
 
     def predict(self, X) -> np.ndarray:
         """Outputs (n, output_dim) in inference mode: no dropout, batch norm uses moving statistics."""
-        self._require()
-        X = self._inputs(X)
+        X = self.check_inputs(X)
         out = np.empty((X.shape[0], self.output_dim))
-        for start in range(0, X.shape[0], PREDICT_CHUNK):
-            out[start:start + PREDICT_CHUNK] = self.forward(X[start:start + PREDICT_CHUNK], training=False)
+        rows = self.chunk_rows()
+        for start in range(0, X.shape[0], rows):
+            out[start:start + rows] = self.forward(X[start:start + rows], training=False)
         return out
 
     def evaluate(self, X, y) -> float:
         """The loss on (X, y) in inference mode, penalties included (as Keras's evaluate)."""
-        self._require(compiled=True)
-        X = self._inputs(X)
-        Y = self._targets(X, y)
-        total = 0.0
-        for start in range(0, X.shape[0], PREDICT_CHUNK):
-            self.forward(X[start:start + PREDICT_CHUNK], training=False)
-            rows = min(PREDICT_CHUNK, X.shape[0] - start)
-            total += self.data_loss(Y[start:start + PREDICT_CHUNK]) * rows
+        X, Y = self.prepare_batch(X, y)
+        total, rows = 0.0, self.chunk_rows()
+        for start in range(0, X.shape[0], rows):
+            self.forward(X[start:start + rows], training=False)
+            total += self.data_loss(Y[start:start + rows]) * min(rows, X.shape[0] - start)
         return total / max(1, X.shape[0]) + self.penalty()
-
-    # -- regularization -----------------------------------------------------------------------
-    def _penalty_vectors(self):
-        """Per-parameter L1 and L2 rates over the flat buffer (None where all are 0), rebuilt
-        when a layer's regularizer has been set since the last call."""
-        if regularizers.assignments != self._penalty_assignments:
-            self._penalty_assignments = regularizers.assignments  # read before the layers
-            l1, l2 = np.zeros_like(self.flat_params), np.zeros_like(self.flat_params)
-            for layer in self.layers:
-                regularizer = getattr(layer, "kernel_regularizer", None)
-                if regularizer is not None:
-                    kernel_slice = self.slice_of(layer.params["kernel"])
-                    l1[kernel_slice], l2[kernel_slice] = regularizer.l1, regularizer.l2
-            self._l1 = l1 if l1.any() else None
-            self._l2_twice = 2.0 * l2 if l2.any() else None
-        return self._l1, self._l2_twice
-
-    def penalty(self) -> float:
-        """Sum of every kernel regularizer's penalty at the current weights."""
-        l1, l2_twice = self._penalty_vectors()
-        total = 0.0
-        if l1 is not None:
-            total += float(np.dot(l1, np.abs(self.flat_params)))
-        if l2_twice is not None:
-            total += 0.5 * float(np.dot(l2_twice, self.flat_params * self.flat_params))
-        return total
-
-    def _apply_penalties(self) -> float:
-        """Add the penalties' gradients to `flat_grads`; return the penalty."""
-        l1, l2_twice = self._penalty_vectors()
-        total = 0.0
-        if l1 is not None:
-            total += float(np.dot(l1, np.abs(self.flat_params)))
-            self.flat_grads += l1 * np.sign(self.flat_params)
-        if l2_twice is not None:
-            gradient = l2_twice * self.flat_params
-            total += 0.5 * float(np.dot(gradient, self.flat_params))
-            self.flat_grads += gradient
-        return total
 
     # -- training loop --------------------------------------------------------------------------
     def fit(self, X, y, epochs: int = 1, batch_size: int | None = 32, shuffle: bool = True,
@@ -268,9 +246,7 @@ class Sequential:
         batch is used as it is. The epoch's "loss" is the mean of its batch losses weighted by
         batch size; "val_loss" is `evaluate` on validation_data at the epoch's end.
         """
-        self._require(compiled=True)
-        X = self._inputs(X)
-        Y = self._targets(X, y)
+        X, Y = self.prepare_batch(X, y)
         n = X.shape[0]
         if n == 0:
             raise ValueError("fit needs at least one sample. Received: X.shape=(0, ...)")
@@ -278,7 +254,7 @@ class Sequential:
         if isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer. Received: batch_size={batch_size!r}")
         if validation_data is not None:
-            X_val = self._inputs(validation_data[0])
+            X_val = self.check_inputs(validation_data[0])
             y_val = validation_data[1]
         history = History()
         callbacks = list(callbacks or ())
@@ -310,7 +286,7 @@ class Sequential:
         total = 0.0
         for start in range(0, n, batch_size):
             stop = min(start + batch_size, n)
-            total += self._step(X[start:stop], Y[start:stop]) * (stop - start)
+            total += self.train_step(X[start:stop], Y[start:stop]) * (stop - start)
         return total / n
 
     # -- weights and config -------------------------------------------------------------------

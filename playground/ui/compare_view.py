@@ -16,7 +16,7 @@ differences table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
@@ -31,11 +31,20 @@ from playground.figures.compare import (
     run_letter,
     short,
 )
+from playground.figures.numbers import format_number
+from playground.presets import LESSONS, Lesson
 from playground.spread import SeedSpread, SpreadJob
 from playground.ui import pacing, state
 from playground.ui.controls import LEARNING_RATES, REG_RATES
 from playground.ui.live_chart import live_chart
-from playground.ui.live_view import predictions
+from playground.ui.live_view import (
+    SIDE_CHARTS_EVERY,
+    TOOLBAR_COLUMNS,
+    encoded,
+    health_chart,
+    network_chart,
+    predictions,
+)
 from playground.ui.pacing import FRAME_SECONDS, SPEEDS, advance_frame, goal_progress, start_epochs
 
 SESSION_KEY = "compare_session"
@@ -47,6 +56,13 @@ PLAYGROUND_LABEL = "the Playground's run"
 COPY_LABEL = "copy of A"
 LIVE_CURVE_POINTS = 400            # loss curves are thinned to this many points per run and frame
 SPREAD_SEEDS = 5
+DETAIL_KEY = "compare_detail"      # what is drawn under each run's boundary: a key of DETAILS
+DETAILS = {"none": "Nothing", "health_strip": "Health strip", "gradient_norms": "Gradient norms",
+           "neurons": "Neurons"}
+DETAIL_OF_PANEL = {"health_strip": "health_strip", "gradient_norms": "gradient_norms", "neurons": "neurons",
+                   "network": "neurons"}  # a lesson's panel -> the detail that shows it
+DETAIL_HEIGHTS = {"health_strip": 190, "gradient_norms": 240, "neurons": 300}
+BOUNDARY_HEIGHTS = {"few": 440, "many": 380, "presenting": 340}  # 1-2 runs, 3-4 runs, presenting a lesson
 
 
 @dataclass
@@ -61,10 +77,19 @@ class CompareState:
     message: tuple[str, str] | None = None  # ("info" or "error", text): what the last change did, shown once
     spread: tuple[Config, int, SeedSpread] | None = None  # run A's config, epochs, and its seed spread
     spread_job: SpreadJob | None = None  # the seed spread in training, if any
+    lesson_key: str | None = None      # the lesson that handed over the runs
+    frame: int = 0                     # live frames drawn
+    encoded: dict = field(default_factory=dict)  # chart key -> its last encoding (live_view.encoded)
 
     @property
     def runs(self):
         return self.comparison.runs
+
+    @property
+    def lesson(self) -> Lesson | None:
+        """The lesson the runs came from, while they are still its runs."""
+        lesson = LESSONS.get(self.lesson_key)
+        return lesson if lesson is not None and tuple(r.config for r in self.runs) == lesson.runs else None
 
 
 def _auto_label(base: Config, config: Config) -> str:
@@ -95,7 +120,7 @@ def compare_session() -> CompareState:
     handed = st.session_state.pop(HANDOVER_KEY, None)
     failure = None
     if handed is not None:
-        configs, labels = handed
+        configs, labels, *lesson_key = handed  # a lesson's hand-over names the lesson
         configs = list(configs)[:MAX_RUNS]
         labels = list(labels)[:len(configs)] if labels else None  # None: Comparison's default labels
         try:
@@ -104,8 +129,11 @@ def compare_session() -> CompareState:
             failure = f"The lesson's runs could not be compared: {error}"
         else:
             current = st.session_state[SESSION_KEY] = CompareState(comparison, None)
+            current.lesson_key = lesson_key[0] if lesson_key else None
             _forget_form()
             st.session_state.pop(EDIT_KEY, None)
+            lesson = current.lesson
+            st.session_state[DETAIL_KEY] = DETAIL_OF_PANEL.get(lesson.panel_id, "none") if lesson else "none"
     if current is None:  # a new session, or a refused hand-over in one: run A is the Playground's run
         config = state.session().config
         current = st.session_state[SESSION_KEY] = CompareState(Comparison([config], [PLAYGROUND_LABEL]), config)
@@ -287,8 +315,8 @@ def run_cards(current: CompareState) -> None:
 
 
 def toolbar(current: CompareState) -> None:
-    """Play/Pause, Step and Reset act on every run together."""
-    play_col, step_col, reset_col, speed_col, _ = st.columns([1, 1, 1, 2, 3], vertical_alignment="bottom")
+    """Play/Pause, Step and Reset act on every run together; what to show under each boundary."""
+    play_col, step_col, reset_col, speed_col, detail_col = st.columns(TOOLBAR_COLUMNS, vertical_alignment="bottom")
     ready = current.comparison.running
     common = {"args": (current,), "width": "stretch"}
     if current.running:
@@ -305,20 +333,29 @@ def toolbar(current: CompareState) -> None:
         st.session_state["compare_speed"] = current.runs[0].config.view.pace
     speed_col.select_slider("Epochs per frame", SPEEDS, key="compare_speed",
                             help="'max' trains as many epochs as fit between two frames (shared by all runs).")
+    st.session_state.setdefault(DETAIL_KEY, "none")
+    detail_col.selectbox("Under each run", tuple(DETAILS), format_func=DETAILS.get, key=DETAIL_KEY,
+                         help="Health strip: dead and saturated units per layer. Gradient norms: each layer's "
+                              "gradient over the epochs. Neurons: the network with each unit's output.")
 
 
 # ---------------------------------------------------------------------------------------------
 # The live panel
 
 
-SUMMARY_FORMATS = {"train_loss": "%.4f", "test_loss": "%.4f", "gap": "%.4f", "train_metric": "%.3f",
-                   "test_metric": "%.3f", "best_epoch": "%d", "dead_percent": "%.0f%%", "saturated_percent": "%.0f%%",
-                   "gradient_ratio": "%.3g", "epoch": "%d"}
+def _cell(key: str, value) -> str | int | None:
+    """A table cell: counts as they are, percentages whole, every other number by format_number."""
+    if key in ("epoch", "best_epoch") or value is None:
+        return value
+    if key in ("dead_percent", "saturated_percent"):
+        return format_number(value, 0) + " %"
+    return format_number(value, 3 if key.endswith("metric") else 4)
 
 
 def summary_table(runs, snapshots) -> tuple[pd.DataFrame, dict]:
     """The differences table, one row per run, and its column config (a plain frame: a pandas
-    Styler would cost ~25 ms a frame to send)."""
+    Styler would cost ~25 ms a frame to send). Numbers are written by format_number, so a diverged
+    run's 1.5e+09 stays readable."""
     metric = "R²" if runs[0].config.data.task == "regression" else "accuracy"
     names = {"epoch": "Epoch", "train_loss": "Train loss", "test_loss": "Test loss",
              "train_metric": f"Train {metric}", "test_metric": f"Test {metric}", "gap": "Gap (test − train)",
@@ -329,44 +366,92 @@ def summary_table(runs, snapshots) -> tuple[pd.DataFrame, dict]:
              "gradient_ratio": "Gradient norm of hidden layer 1 over the output layer's: far below 1 means "
              "vanishing gradients, far above exploding ones."}
     rows = [{"Run": f"{run_letter(i)} · {short(run.label, 28)}",
-             **{names[k]: v for k, v in figures.summary_row(run.history, snapshot).items()},
+             **{names[k]: _cell(k, v) for k, v in figures.summary_row(run.history, snapshot).items()},
              "Status": run.status} for i, (run, snapshot) in enumerate(zip(runs, snapshots, strict=True))]
-    frame = pd.DataFrame(rows).astype({names[k]: float for k in SUMMARY_FORMATS if k != "epoch"})
-    columns = {names[k]: st.column_config.NumberColumn(names[k], format=fmt, help=helps.get(k))
-               for k, fmt in SUMMARY_FORMATS.items()}
-    return frame, columns
+    columns = {name: (st.column_config.NumberColumn(name, format="%d") if key in ("epoch", "best_epoch")
+                      else st.column_config.TextColumn(name, help=helps.get(key)))
+               for key, name in names.items()}
+    return pd.DataFrame(rows), columns
 
 
-def draw(current: CompareState) -> None:
-    """Boundaries (2 columns; 2 x 2 for 3-4 runs), the overlaid loss curves and the table."""
+def _detail(current: CompareState, index: int, snapshot, detail: str) -> None:
+    """Run `index`'s `detail` chart (a key of DETAILS), built from the snapshots the run already takes;
+    the slower ones are rebuilt every SIDE_CHARTS_EVERY frames while playing."""
+    run, height = current.runs[index], DETAIL_HEIGHTS[detail]
+    key = f"compare_{detail}_{index}"
+    if detail == "health_strip":
+        figure = encoded(current, key, SIDE_CHARTS_EVERY, lambda: health_chart(snapshot, height))
+    elif detail == "gradient_norms":
+        figure = encoded(current, key, SIDE_CHARTS_EVERY, lambda: figures.layer_series_figure(
+            [*run.history.snapshots[:-1], snapshot] if run.history.snapshots else [snapshot], "gradient_norm",
+            height=height, as_dict=True) if snapshot.layers else None)
+    else:
+        figure = encoded(current, key, SIDE_CHARTS_EVERY, lambda: network_chart(run.trainer, snapshot, height))
+    with st.container(key=f"panel_compare_{detail}_{index}"):
+        if figure is None:
+            st.caption(f"Run {run_letter(index)} has no hidden layer: no {DETAILS[detail].lower()} to show.")
+        else:
+            live_chart(figure, key=key, height=height)
+
+
+def _loss(current: CompareState) -> None:
     runs = current.runs
-    height = 440 if len(runs) <= 2 else 380
-    cells = [cell for _ in range(1 if len(runs) <= 2 else 2) for cell in st.columns(2)]
-    snapshots = []
-    for index, (run, cell) in enumerate(zip(runs, cells, strict=False)):
-        trainer = run.trainer
-        snapshot = trainer.snapshot()
-        snapshots.append(snapshot)
-        with cell:
-            figure = figures.boundary_figure(snapshot, trainer.data, run.config, predictions=predictions(snapshot),
-                                             hover_class=False, height=height, as_dict=True)
-            live_chart(figures.titled_boundary(figure, index, run.label), key=f"compare_boundary_{index}",
-                       height=height)
-            if run.status != "ready":
-                st.caption(f"⚠️ Run {run_letter(index)}: {trainer.message}")
-    if len(runs) == 1:
-        cells[1].info("Press **Add run** above: the new run starts as a copy of A, and you change one or more "
-                      "of its settings.", icon=":material/compare:")
-    st.caption("Circles: training points; diamonds: test points; dark rings: misclassified. "
-               f"Epoch {current.comparison.epoch:,} for every run.")
     live_chart(figures.compare_loss_figure([run.history.thinned(LIVE_CURVE_POINTS) for run in runs],
                                            [run.label for run in runs], log_scale=runs[0].config.view.log_scale,
                                            height=300, as_dict=True), key="compare_loss", height=300)
+
+
+def _points_caption(runs) -> str:
+    """What the markers on the boundaries mean (test points only where they are drawn)."""
+    test = any(run.config.view.show_test for run in runs)
+    wrong = runs[0].config.data.task != "regression"
+    return ("Circles: training points" + ("; diamonds: test points" if test else "")
+            + ("; dark rings: misclassified" if wrong else "") + ".")
+
+
+def draw(current: CompareState, focus: str | None = None) -> None:
+    """Boundaries (2 columns; 2 x 2 for 3-4 runs), each with the chosen detail under it, the overlaid
+    loss curves and the table. A presented lesson's `focus` panel comes first: the loss curves, or
+    the details above the boundaries."""
+    runs = current.runs
+    current.frame += 1
+    detail = st.session_state.get(DETAIL_KEY, "none")
+    detail = detail if detail in DETAIL_HEIGHTS else None
+    height = BOUNDARY_HEIGHTS["presenting" if focus else "few" if len(runs) <= 2 else "many"]
+    if focus == "loss_curves":
+        _loss(current)
+    snapshots = [run.trainer.snapshot() for run in runs]
+    details_first = detail is not None and focus == detail
+    if details_first:  # every run's detail in one row, above the boundaries
+        for index, cell in enumerate(st.columns(len(runs))):
+            with cell:
+                _detail(current, index, snapshots[index], detail)
+    for row in range(0, len(runs), 2):
+        cells = st.columns(2)
+        for index, cell in zip(range(row, min(row + 2, len(runs))), cells, strict=False):
+            run, trainer = runs[index], runs[index].trainer
+            with cell:
+                figure = figures.boundary_figure(snapshots[index], trainer.data, run.config,
+                                                 predictions=predictions(snapshots[index]), hover_class=False,
+                                                 height=height,
+                                                 as_dict=True)
+                live_chart(figures.titled_boundary(figure, index, run.label), key=f"compare_boundary_{index}",
+                           height=height)
+                if run.status != "ready":
+                    st.caption(f"⚠️ Run {run_letter(index)}: {trainer.message}")
+                if detail is not None and not details_first:
+                    _detail(current, index, snapshots[index], detail)
+        if len(runs) == 1:
+            cells[1].info("Press **Add run** above: the new run starts as a copy of A, and you change one or more "
+                          "of its settings.", icon=":material/compare:")
+    st.caption(f"{_points_caption(runs)} Epoch {current.comparison.epoch:,} for every run.")
+    if focus != "loss_curves":
+        _loss(current)
     frame, columns = summary_table(runs, snapshots)
     st.dataframe(frame, hide_index=True, column_config=columns, placeholder="–")
 
 
-def live_panel(current: CompareState) -> None:
+def live_panel(current: CompareState, focus: str | None = None) -> None:
     """The fragment: train every run a chunk while playing, then redraw; stops when no run can train."""
 
     @st.fragment(run_every=FRAME_SECONDS if current.running else None)
@@ -377,7 +462,7 @@ def live_panel(current: CompareState) -> None:
             current.running = False
             st.rerun()  # a full rerun re-creates the fragment without its timer
         goal_progress(current.comparison, current)
-        draw(current)
+        draw(current, focus)
 
     panel()
 

@@ -269,11 +269,17 @@ def config_from_widgets(previous: Config, custom: CustomData | None) -> tuple[Co
         return previous, str(error)
 
 
+# Streamlit's 256 px sidebar cuts the labels of side-by-side controls ("Show test...", "Ea..."):
+# 20rem holds them whole at 16 px type (and scales with presentation mode's larger type).
+SIDEBAR_CSS = '<style>[data-testid="stSidebar"][aria-expanded="true"] { min-width: 20rem; }</style>'
+
+
 def sidebar(config: Config, custom: CustomData | None) -> tuple[Config, str]:
     """Draw every control in the sidebar; return the config they describe (or the previous one
     and an error message when the combination is invalid, e.g. no input feature). `custom`: the
     session's own data, offered as a dataset."""
     with st.sidebar:
+        st.html(SIDEBAR_CSS)
         with st.expander("Data", expanded=True):
             data_controls(custom)
         with st.expander("Network", expanded=True):

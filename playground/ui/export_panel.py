@@ -8,6 +8,7 @@ import streamlit as st
 from playground import export, figures
 from playground.config import ConfigError
 from playground.ui import state
+from playground.ui.text import note
 
 FRAMEWORKS = {"keras": "Keras 3", "pytorch": "PyTorch", "playground": "playground.nn"}
 MAX_SCRIPT_EPOCHS = 100_000
@@ -41,7 +42,7 @@ def _files(session: state.Session) -> None:
             state.load_config(session, export.load_config_json(config_file.getvalue()))
             st.rerun()
         except ConfigError as error:
-            left.error(f"This config file cannot be used; the run is unchanged. {error}")
+            note("error", f"This config file cannot be used; the run is unchanged. {error}", where=left)
     weights_file = right.file_uploader("Load weights (.npz)", type=["npz"], key="up_weights")
     if weights_file is not None and st.session_state.get("up_weights_done") != weights_file.file_id:
         st.session_state["up_weights_done"] = weights_file.file_id
@@ -49,9 +50,9 @@ def _files(session: state.Session) -> None:
             with session.lock:
                 export.load_weights_npz(trainer.model, weights_file.getvalue())
                 trainer.restart_history()
-            right.success("Weights loaded; the run starts again from them at epoch 0.")
+            note("success", "Weights loaded; the run starts again from them at epoch 0.", where=right)
         except ValueError as error:
-            right.error(f"These weights do not fit this network; nothing changed. {error}")
+            note("error", f"These weights do not fit this network; nothing changed. {error}", where=right)
 
 
 def _animation(session: state.Session) -> None:
@@ -97,7 +98,7 @@ def _code(session: state.Session) -> None:
     try:
         source = _script(framework or "keras", config, int(epochs), session.trainer.data)
     except ValueError as error:
-        st.info(f"No script for this run: {error}")
+        note("info", f"No script for this run: {error}")
         return
     _download("Download the script", framework or "keras", source, config, "dl_script")
     shown = source.splitlines()

@@ -128,6 +128,18 @@ function plotly() {
   return p;
 }
 
+function scaled(o, k) {
+  // Presentation mode's larger root font: every font size (and the margins around them) times k.
+  if (Array.isArray(o)) { o.forEach((v) => scaled(v, k)); return; }
+  for (const [name, v] of Object.entries(o || {})) {
+    if (v && typeof v === "object") {
+      if (/font$/.test(name) && typeof v.size === "number") v.size *= k;
+      if (name === "margin") for (const side of "ltb") if (typeof v[side] === "number") v[side] *= k;
+      scaled(v, k);
+    } else if (name === "font_size" && typeof v === "number") o[name] = v * k;
+  }
+}
+
 async function draw(chart) {
   chart.busy = true;
   try {
@@ -137,6 +149,8 @@ async function draw(chart) {
       chart.last = chart.next;
       chart.next = null;
       const layout = fig.layout || {};
+      const k = parseFloat(getComputedStyle(document.documentElement).fontSize) / 16;
+      if (k > 1.01) { scaled(layout, k); scaled(fig.data, k); }
       if (layout.uirevision === undefined) layout.uirevision = "live";
       const config = Object.assign({ responsive: true, displaylogo: false }, fig.config);
       if (!chart.div._fullLayout) chart.div.textContent = "";  // an earlier error message
@@ -162,7 +176,7 @@ async function draw(chart) {
 }
 
 function figureOf(data) {
-  // "<revision>\n<figure JSON>": the revision only keeps messages unique.
+  // The revision, a newline, then the figure's JSON: the revision only keeps messages unique.
   return data.subarray(data.indexOf(10) + 1);
 }
 

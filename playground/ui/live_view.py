@@ -8,12 +8,12 @@ changing one reruns the page, which applies the change to the running Trainer.
 
 from __future__ import annotations
 
-import math
-
 import streamlit as st
 
 from playground import figures
 from playground.datasets import FEATURES
+from playground.diagnostics import worth_showing
+from playground.figures.numbers import format_number
 from playground.nn import Dense
 from playground.ui import own_data, state
 from playground.ui.live_chart import figure_bytes, live_chart
@@ -22,11 +22,15 @@ from playground.ui.pacing import FRAME_SECONDS, SPEEDS, advance_frame, goal_prog
 LIVE_CURVE_POINTS = 600   # loss curves are thinned to this many points per frame
 SIDE_CHARTS_EVERY = 3     # while playing, the network picture and health strip are rebuilt every 3rd frame,
 LOSS_EVERY = 2            # the loss curves every 2nd
+# Play/Pause, Step, Reset, the speed and one more control (Playground: nothing; Compare: what to
+# show under each run): wide enough that "Pause" stays whole at presentation mode's 22 px type.
+TOOLBAR_COLUMNS = [1.4, 1.2, 1.2, 2.4, 1.8]
+BOUNDARY_HEIGHT = (540, 340)   # the boundary's height: normally, and while presenting a lesson (first screen)
 
 
 def toolbar(session: state.Session) -> None:
     """Play/Pause, Step, Reset, speed and the epoch counter."""
-    play, step, reset, speed, _ = st.columns([1, 1, 1, 2, 3], vertical_alignment="bottom")
+    play, step, reset, speed, _ = st.columns(TOOLBAR_COLUMNS, vertical_alignment="bottom")
     ready = session.trainer.status == "ready"
     common = {"args": (session,), "width": "stretch"}
     if session.running:
@@ -53,19 +57,16 @@ def pace_widget(session, run, key: str) -> None:
         state.apply_config(session, session.config.replace(pace=st.session_state[key]))
 
 
-def _number(value: float, digits: int = 4) -> str:
-    return "–" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
-
-
-def _metrics(session: state.Session) -> None:
-    history, task = session.trainer.history, session.config.data.task
-    metric = "R²" if task == "regression" else "accuracy"
+def _metrics(session: state.Session, snapshot) -> None:
+    """The cards, from the current snapshot: after a data change it holds the same weights' numbers on
+    the new data (the history's last epoch was measured on the old data)."""
+    metric = "R²" if session.config.data.task == "regression" else "accuracy"
     columns = st.columns(5)
     columns[0].metric("Epoch", f"{session.trainer.epoch:,}")
-    columns[1].metric("Train loss", _number(history.train_loss[-1]))
-    columns[2].metric("Test loss", _number(history.test_loss[-1]))
-    columns[3].metric(f"Train {metric}", _number(history.train_metric[-1], 3))
-    columns[4].metric(f"Test {metric}", _number(history.test_metric[-1], 3))
+    columns[1].metric("Train loss", format_number(snapshot.train_loss))
+    columns[2].metric("Test loss", format_number(snapshot.test_loss))
+    columns[3].metric(f"Train {metric}", format_number(snapshot.train_metric, 3))
+    columns[4].metric(f"Test {metric}", format_number(snapshot.test_metric, 3))
 
 
 def _status(session: state.Session) -> None:
@@ -84,28 +85,48 @@ def predictions(snapshot) -> dict[str, object] | None:
     return {"train": snapshot.train_classes, "test": snapshot.test_classes}
 
 
-def _encoded(session: state.Session, name: str, every: int, build) -> bytes | None:
-    """`build()` encoded, or while playing its encoding from up to `every - 1` frames ago: charts
-    that change little between two frames are rebuilt less often (the browser skips a figure
-    identical to the one it shows), leaving the time to the boundary."""
-    if name in session.encoded and session.running and session.frame % every:
-        return session.encoded[name]
+def encoded(live, name: str, every: int, build) -> bytes | None:
+    """`build()` encoded, or while `live` (a Session or CompareState: .running, .frame, .encoded)
+    plays, its encoding from up to `every - 1` frames ago: charts that change little between two
+    frames are rebuilt less often (the browser skips a figure identical to the one it shows),
+    leaving the time to the boundary."""
+    if name in live.encoded and live.running and live.frame % every:
+        return live.encoded[name]
     figure = build()
-    session.encoded[name] = None if figure is None else figure_bytes(figure)
-    return session.encoded[name]
+    live.encoded[name] = None if figure is None else figure_bytes(figure)
+    return live.encoded[name]
 
 
-def _network(session: state.Session, snapshot) -> dict:
-    trainer, config = session.trainer, session.config
+def network_chart(trainer, snapshot, height: int = 380) -> dict:
+    """The network picture with its neuron tiles, of `trainer` at `snapshot`."""
     kernels = [layer.params["kernel"] for layer in trainer.model.layers if isinstance(layer, Dense)]
     return figures.network_figure(snapshot, [h.units for h in trainer.hidden],
-                                  [FEATURES[name].label for name in config.data.features], kernels, compact=True,
-                                  height=380, as_dict=True)
+                                  [FEATURES[name].label for name in trainer.config.data.features], kernels,
+                                  compact=True, height=height, as_dict=True)
 
 
-def _health(snapshot) -> dict | None:
+def health_chart(snapshot, height: int = 170) -> dict | None:
     """The health strip, or None for a network without hidden layers."""
-    return figures.health_figure(snapshot.layers, height=170, as_dict=True) if snapshot.layers else None
+    return figures.health_figure(snapshot.layers, height=height, as_dict=True) if snapshot.layers else None
+
+
+def shown_findings(session: state.Session) -> list:
+    """The run's findings a class should see (diagnostics.worth_showing)."""
+    return worth_showing(session.trainer.findings(), session.trainer.history.train_loss)
+
+
+def _boundary(session: state.Session, snapshot, height: int) -> None:
+    trainer, config = session.trainer, session.config
+    if own_data.drawing():  # the output, and the points being drawn instead of the dataset's
+        boundary = figures.boundary_figure(snapshot, trainer.data, config, drawn=session.drawn, height=height,
+                                           as_dict=True)
+        live_chart(boundary, key="boundary", height=height, on_click=lambda event: own_data.on_click(session, event))
+        st.caption(own_data.drawing_caption(session))
+    else:
+        boundary = figures.boundary_figure(snapshot, trainer.data, config, predictions=predictions(snapshot),
+                                           height=height, as_dict=True)
+        live_chart(boundary, key="boundary", height=height)
+    _large_network_caption(trainer)
 
 
 def _large_network_caption(trainer) -> None:
@@ -122,36 +143,40 @@ def _large_network_caption(trainer) -> None:
                    "every frame stays quick for everyone on this server.")
 
 
-def draw(session: state.Session) -> None:
-    """Metrics, boundary, network, health strip and loss curves of the current state."""
-    trainer, config = session.trainer, session.config
+def _loss(session: state.Session) -> None:
+    history, log_scale = session.trainer.history, session.config.view.log_scale
+    live_chart(encoded(session, "loss", LOSS_EVERY, lambda: figures.loss_figure(
+        history.thinned(LIVE_CURVE_POINTS), log_scale=log_scale, height=280, as_dict=True)), key="loss", height=280)
+
+
+def draw(session: state.Session, focus: str | None = None) -> None:
+    """Metrics, boundary, network, health strip and loss curves of the current state. A lesson's
+    `focus` panel (see presentation.focus) comes first: the loss curves above the rest, the other
+    panels with the metrics below them, on a shorter boundary."""
+    trainer = session.trainer
     snapshot = trainer.snapshot()
     session.frame += 1
-    _metrics(session)
-    _status(session)
+    if focus == "loss_curves":
+        _loss(session)
+    if focus is None:
+        _metrics(session, snapshot)
+        _status(session)
     left, right = st.columns([3, 2])
     with left:
-        if own_data.drawing():  # the output, and the points being drawn instead of the dataset's
-            boundary = figures.boundary_figure(snapshot, trainer.data, config, drawn=session.drawn, height=540,
-                                               as_dict=True)
-            live_chart(boundary, key="boundary", height=540, on_click=lambda event: own_data.on_click(session, event))
-            st.caption(own_data.drawing_caption(session))
-        else:
-            boundary = figures.boundary_figure(snapshot, trainer.data, config, predictions=predictions(snapshot),
-                                               height=540, as_dict=True)
-            live_chart(boundary, key="boundary", height=540)
-        _large_network_caption(trainer)
+        _boundary(session, snapshot, BOUNDARY_HEIGHT[focus is not None])
     with right:
-        live_chart(_encoded(session, "network", SIDE_CHARTS_EVERY, lambda: _network(session, snapshot)),
+        live_chart(encoded(session, "network", SIDE_CHARTS_EVERY, lambda: network_chart(trainer, snapshot)),
                    key="network", height=380)
-        health = _encoded(session, "health", SIDE_CHARTS_EVERY, lambda: _health(snapshot))
+        health = encoded(session, "health", SIDE_CHARTS_EVERY, lambda: health_chart(snapshot))
         if health is not None:
             live_chart(health, key="health", height=170)
-        for finding in trainer.findings():
+        for finding in shown_findings(session):
             st.caption(f"⚠️ {finding.message}")
-    live_chart(_encoded(session, "loss", LOSS_EVERY, lambda: figures.loss_figure(
-        trainer.history.thinned(LIVE_CURVE_POINTS), log_scale=config.view.log_scale, height=280, as_dict=True)),
-        key="loss", height=280)
+    if focus is not None:
+        _metrics(session, snapshot)
+        _status(session)
+    if focus != "loss_curves":
+        _loss(session)
 
 
 # Streamlit dims ("stale") a fragment's elements while its next run is under way; for a panel
@@ -162,8 +187,9 @@ NO_STALE_FADE = """<style>
 </style>"""
 
 
-def live_panel(session: state.Session) -> None:
-    """The fragment: train a chunk while playing, then redraw; stops the timer when the run ends."""
+def live_panel(session: state.Session, focus: str | None = None) -> None:
+    """The fragment: train a chunk while playing, then redraw; stops the timer when the run ends.
+    `focus`: the lesson panel drawn first (see `draw`)."""
     st.html(NO_STALE_FADE)
 
     @st.fragment(run_every=FRAME_SECONDS if session.running else None)
@@ -175,6 +201,6 @@ def live_panel(session: state.Session) -> None:
                 st.rerun()  # a full rerun re-creates the fragment without its timer
             goal_progress(session.trainer, session)
             with st.container(key="live_panel"):
-                draw(session)
+                draw(session, focus)
 
     panel()

@@ -15,6 +15,7 @@ import streamlit as st
 from playground.config import CUSTOM
 from playground.datasets import DOMAIN
 from playground.ui import state
+from playground.ui.text import escape_markdown, note
 from playground.uploads import (
     DEFAULT_COLUMNS,
     MAX_BYTES,
@@ -107,17 +108,18 @@ def drawn_csv(points: list) -> bytes:
 
 
 def _describe(data: CustomData) -> None:
-    """What the page made of the data: size, task, classes, scaling, and its first rows."""
+    """What the page made of the data: size, task, classes, scaling, and its first rows (the file's
+    names escaped: they are the user's text)."""
     origin = "an uploaded file" if data.source == "upload" else "points you drew"
     if data.task == "classification":
         counts = np.bincount(data.y, minlength=data.n_classes)
-        kind = "classification, classes " + ", ".join(f"{name} ({n})" for name, n in zip(data.class_names, counts,
-                                                                                        strict=True))
+        kind = "classification, classes " + ", ".join(f"{escape_markdown(name)} ({n})" for name, n in
+                                                      zip(data.class_names, counts, strict=True))
     else:
         kind = "regression (a numeric target)"
     st.markdown(f"**Own data** from {origin}: {len(data.y)} points, {kind}.")
     if data.scaling:
-        st.caption("Scaled into the plot: " + "; ".join(data.scaling))
+        st.caption("Scaled into the plot: " + escape_markdown("; ".join(data.scaling)))
     with st.popover("Preview the first rows"):
         labels = [data.class_names[k] for k in data.y[:8]] if data.task == "classification" else data.y[:8]
         first, second, label = data.column_names
@@ -150,11 +152,8 @@ def panel(session: state.Session) -> None:
                 right.download_button("CSV", lambda: drawn_csv(list(session.drawn)), "drawn-points.csv",
                                       "text/csv", key="own_download", icon=":material/download:",
                                       help="The drawn points as x1,x2,label")
-        kind, text = session.own_data_note or ("", "")
-        session.own_data_note = None  # shown once, on the run that follows the upload or the button
-        if kind == "error":
-            st.error(text)
-        elif kind == "success":
-            st.success(text)
+        if session.own_data_note is not None:
+            note(*session.own_data_note)
+            session.own_data_note = None  # shown once, on the run that follows the upload or the button
         if session.custom is not None:
             _describe(session.custom)

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from playground.config import Config
+from playground.config import Config, show_value
 from playground.presets import CONTROLS, LESSONS, PANELS, Lesson, PresentationFlags, lesson_from_query, lesson_query
 
 URL_KEYS = ("lesson", "big", "hide")   # URL parameters that are not config settings
@@ -28,13 +28,27 @@ LESSON_KEY = "active_lesson"            # (lesson key, the Trainer it was loaded
 PENDING_KEY = "lesson_page_pending"     # the page a lesson link asked for, followed once
 COMPARE_KEY = "compare_configs"         # (configs, labels) handed to the Compare page
 PAGE_FILES = {"playground": "app_pages/playground.py", "compare": "app_pages/compare.py",
-              "diagnostics": "app_pages/diagnostics.py"}
-PAGE_TITLES = {"playground": "Playground", "compare": "Compare", "diagnostics": "Diagnostics"}
+              "diagnostics": "app_pages/diagnostics.py", "overfitting": "app_pages/overfitting.py"}
+PAGE_TITLES = {"playground": "Playground", "compare": "Compare", "diagnostics": "Diagnostics",
+               "overfitting": "Overfitting"}
 # Where a lesson's link points, relative to the app's root. A comparison lesson's link opens on
 # the Playground, which hands the runs to the Compare page and switches there.
-PAGE_PATHS = {"playground": "", "compare": "", "diagnostics": "diagnostics"}
+PAGE_PATHS = {"playground": "", "compare": "", "diagnostics": "diagnostics", "overfitting": "overfitting"}
 
 LARGE_FONT_PX = 22   # the root font size in presentation mode (Streamlit's default is 16 px)
+# While presenting: the page starts near the top (the header is transparent and lets clicks through
+# to the page), the page title gives way to the lesson's own, metric values stay whole, and the way
+# out sits in the middle of the header's row, where it takes no room from the lesson.
+_PRESENTING_CSS = """
+[data-testid="stMainBlockContainer"] { padding-top: 3rem; padding-bottom: 2rem; }
+[data-testid="stHeader"] { background: transparent; pointer-events: none; }
+[data-testid="stHeader"] * { pointer-events: auto; }
+[data-testid="stMain"]:has(.st-key-panel_lesson_text) h1 { display: none; }
+[data-testid="stMetricValue"] { font-size: 1.6rem; }
+.st-key-presentation_leave { position: fixed; top: 0.45rem; left: 50%; transform: translateX(-50%);
+  z-index: 1000001; width: auto; }
+.st-key-presentation_leave button { background: rgba(255, 255, 255, 0.92); }
+"""
 _SIDEBAR_EXPANDERS = {"data_controls": "cfg_dataset", "network_controls": "cfg_initializer",
                       "training_controls": "cfg_optimizer", "view_controls": "cfg_grid"}
 _CONTROL_KEYS = {  # hide= control name -> widget keys (the sidebar's keys are cfg_<name> unless listed)
@@ -48,10 +62,11 @@ _FINDINGS_LIVE = ('[data-testid="stColumn"]:has(.st-key-network) '
                   '[data-testid="stElementContainer"]:has([data-testid="stCaptionContainer"])')
 _PANEL_SELECTORS = {
     "decision_boundary": (".st-key-boundary",),
-    "network": (".st-key-network",),
-    "neurons": (".st-key-network",),  # the neuron tiles are drawn in the network picture
-    "loss_curves": (".st-key-loss",),
-    "health_strip": (".st-key-health",),
+    "network": (".st-key-network", '[class*="st-key-panel_compare_neurons_"]'),
+    "neurons": (".st-key-network", '[class*="st-key-panel_compare_neurons_"]'),  # tiles in the network picture
+    "loss_curves": (".st-key-loss", ".st-key-compare_loss"),
+    "health_strip": (".st-key-health", '[class*="st-key-panel_compare_health_strip_"]'),
+    "gradient_norms": ('[class*="st-key-panel_compare_gradient_norms_"]',),
     "findings": (_FINDINGS_LIVE,),
     "sidebar": ('[data-testid="stSidebar"]', '[data-testid="stSidebarCollapsedControl"]',
                 '[data-testid="stExpandSidebarButton"]'),
@@ -76,7 +91,7 @@ def read_url(params: Mapping) -> tuple[Config, list[str], Lesson | None, Present
     if lesson is not None:
         if settings:
             notes.append(f"The lesson '{lesson.key}' brings its own settings, so the link's "
-                         f"{', '.join(map(str, settings))} were ignored.")
+                         f"{', '.join(map(show_value, settings))} were ignored.")
         return lesson.config, notes, lesson, flags
     if "lesson" in params:
         notes.append(f"There is no lesson {str(params['lesson'])[:40]!r}; known: {', '.join(LESSONS)}. Ignored.")
@@ -102,8 +117,8 @@ def mark_lesson(session, lesson: Lesson) -> None:
 
 
 def hand_off(lesson: Lesson) -> None:
-    """Put a comparison lesson's runs where the Compare page reads them: (configs, labels)."""
-    st.session_state[COMPARE_KEY] = (lesson.runs, lesson.labels)
+    """Put a comparison lesson's runs where the Compare page reads them: (configs, labels, lesson key)."""
+    st.session_state[COMPARE_KEY] = (lesson.runs, lesson.labels, lesson.key)
 
 
 def active_lesson(session) -> Lesson | None:
@@ -179,9 +194,17 @@ def selectors(name: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def presenting(flags: PresentationFlags | None = None) -> bool:
+    """Whether the page is in presentation mode (any flag of a lesson link: big=1 or hide=...)."""
+    return (current_flags() if flags is None else flags) != PresentationFlags()
+
+
 def css(flags: PresentationFlags) -> str:
-    """The CSS that shows `flags`: a larger root font and `display: none` for every hidden part."""
+    """The CSS that shows `flags`: a compact page with a larger root font, and `display: none` for
+    every hidden part."""
     rules = []
+    if presenting(flags):
+        rules.append(_PRESENTING_CSS.strip())
     if flags.large_fonts:
         rules.append(f"html {{ font-size: {LARGE_FONT_PX}px; }}")
     hidden = [selector for name in sorted(flags.hidden) for selector in selectors(name)]
@@ -191,15 +214,32 @@ def css(flags: PresentationFlags) -> str:
 
 
 def apply_presentation(flags: PresentationFlags | None = None) -> None:
-    """Inject the CSS of `flags` (the session's by default) into the page."""
-    rules = css(current_flags() if flags is None else flags)
+    """Inject the CSS of `flags` (the session's by default) into the page and, while presenting,
+    the way out: every page that honours the flags calls this, so the lecturer can always leave."""
+    flags = current_flags() if flags is None else flags
+    rules = css(flags)
     if rules:
         st.html(f"<style>\n{rules}\n</style>")
+    if presenting(flags):
+        st.button("Leave presentation", key="presentation_leave", icon=":material/fullscreen_exit:", on_click=leave,
+                  help="Normal font size, and every hidden panel and control back.")
 
 
-def lesson_text(session) -> None:
-    """The lesson's title and what to watch, above the run it loaded (hideable as lesson_text)."""
-    lesson = active_lesson(session)
+def leave() -> None:
+    """Back to the normal page: no flags in the session, nor in the address bar (a reload stays out)."""
+    set_flags(PresentationFlags())
+    for key in ("big", "hide"):
+        if key in st.query_params:
+            del st.query_params[key]
+
+
+def focus(lesson: Lesson | None) -> str | None:
+    """The panel a page draws first: the lesson's, while presenting it (so it is on the first screen)."""
+    return lesson.panel_id if lesson is not None and presenting() else None
+
+
+def lesson_box(lesson: Lesson | None) -> None:
+    """The lesson's title and what to watch (hideable as lesson_text); nothing without a lesson."""
     if lesson is None:
         return
     with st.container(key="panel_lesson_text"):
@@ -207,8 +247,6 @@ def lesson_text(session) -> None:
                 icon=":material/school:")
 
 
-def leave_button() -> None:
-    """While presenting, a quiet button that brings back everything hidden."""
-    if current_flags() != PresentationFlags():
-        st.button("Leave presentation mode", key="presentation_leave", type="tertiary",
-                  icon=":material/fullscreen_exit:", on_click=set_flags, args=(PresentationFlags(),))
+def lesson_text(session) -> None:
+    """The lesson's box above the run it loaded."""
+    lesson_box(active_lesson(session))
