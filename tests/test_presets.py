@@ -242,12 +242,16 @@ def check(key: str, configs) -> str:
     return ""
 
 
+# A sweep's lesson promises what a sweep shows (seeds averaged): tests/test_sweep_presets.py checks it.
+SWEPT = {"find-the-sweet-spot"}
+
+
 def test_every_lesson_has_a_promise():
-    assert set(PROMISES) == set(LESSONS)
+    assert set(PROMISES) | SWEPT == set(LESSONS) and not set(PROMISES) & SWEPT
 
 
 @pytest.mark.lessons
-@pytest.mark.parametrize("key", list(LESSONS))
+@pytest.mark.parametrize("key", list(PROMISES))
 def test_the_lesson_keeps_its_promise_at_its_seed_after_new_data_and_on_nine_of_ten_new_seeds(key):
     lesson = LESSONS[key]
     assert check(key, lesson.runs) == ""

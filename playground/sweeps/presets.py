@@ -1,7 +1,7 @@
 """Ready-made sweeps for the Overfitting page, each verified by tests/test_sweep_presets.py.
 
-All start from the Overfitting lesson's setup (60 noisy training points, 3 x 64 ReLU units), where
-an unregularised network memorises the noise, so there is a sweet spot to find.
+All start from the setup of the Find the sweet spot lesson (60 noisy training points, 3 x 64 ReLU
+units), where an unregularised network memorises the noise, so there is a sweet spot to find.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from ..config import Config
 from ..presets import LESSONS
 from .engine import SweepSpec
 
-OVERFIT = LESSONS["overfitting"].config
+OVERFIT = LESSONS["find-the-sweet-spot"].config
 
 
 @dataclass(frozen=True)
