@@ -129,8 +129,9 @@ _SPIRAL = Config().replace(dataset="spiral", n_samples=400, seed=0, hidden=(Laye
 # a degree, so the line turns visibly over many epochs (measured: first epoch without a mistake at
 # 4-31 on seeds 0-19 and 101-110, every epoch before it with mistakes). From zeros the learning rate
 # would not matter (every weight is a multiple of it) and the line was final by epoch 1-6. The
-# start is already right only when the data's own line is close to it (2 of those 30 seeds).
-_PERCEPTRON = Config().replace(dataset="linear", n_samples=100, seed=0, hidden=(), rule="perceptron",
+# start is already right only when the data's own line is close to it (2 of those 30 seeds). Seed 2
+# shows 17 corrections (seed 0: 4).
+_PERCEPTRON = Config().replace(dataset="linear", n_samples=100, seed=2, hidden=(), rule="perceptron",
                                optimizer="sgd", learning_rate=0.01, batch_size=1, initializer="ones")
 
 _LESSONS = [
