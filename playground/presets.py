@@ -152,10 +152,9 @@ _LESSONS = [
         "With the features x1² and x2², a network without hidden layers solves the circle.", 30, pace="1"),
     Lesson(
         "perceptron", "The perceptron",
-        "One unit with a step output, started from the line x1 + x2 = 0 and trained by Rosenblatt's rule with "
-        "a small learning rate: every misclassified point pulls the line a little towards itself. Watch the "
-        "line turn after every epoch with mistakes, one epoch a frame, and stop for good once a whole epoch "
-        "goes by without one.",
+        "One unit with a step output, trained by Rosenblatt's rule: every misclassified point pulls the line a "
+        "little towards itself. Watch the line turn, an epoch a frame, and stop for good once a whole epoch goes "
+        "by without a mistake.",
         _PERCEPTRON, "playground", "decision boundary",
         "On linearly separable data the perceptron converges after several visible corrections: an epoch "
         "without mistakes and every training point right.", 40, pace="1"),

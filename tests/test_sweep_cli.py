@@ -32,7 +32,7 @@ def test_a_small_sweep_writes_its_csv_and_report(tmp_path):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--param", "colour", "--values", "1"], "param must be one of samples, noise, train, reg_rate"),
+    (["--param", "colour", "--values", "1"], "param must be one of samples, noise, train, bias, reg_rate"),
     (["--param", "reg_rate", "--values", "0,1e-4,5"], "reg_rate must be between 0 and 1. Received: reg_rate=5"),
     (["--param", "lr", "--values", "log:1:0.1:3"], "values must read like"),
     (["--param", "width", "--values", "8", "--scheduler", "tcp://127.0.0.1:9", "--backend", "loky"],

@@ -328,7 +328,9 @@ def toolbar(current: CompareState) -> None:
                     help="Train every run one epoch.", **common)
     reset_col.button("Reset", icon=":material/restart_alt:", key="compare_reset", on_click=reset,
                      help="Every run back to its initial weights.", **common)
-    if st.session_state.get("compare_speed_for") is not current.comparison:  # a lesson's runs set their pace
+    # A new comparison (a lesson's runs set their pace), or the page visited again (Streamlit drops an
+    # absent page's widget keys): the pace of the first run's config.
+    if st.session_state.get("compare_speed_for") is not current.comparison or "compare_speed" not in st.session_state:
         st.session_state["compare_speed_for"] = current.comparison
         st.session_state["compare_speed"] = current.runs[0].config.view.pace
     speed_col.select_slider("Epochs per frame", SPEEDS, key="compare_speed",

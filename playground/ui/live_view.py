@@ -49,8 +49,9 @@ def toolbar(session: state.Session) -> None:
 
 def pace_widget(session, run, key: str) -> None:
     """Set the pace widget `key` from the config of a run loaded anew (a lesson or a link sets its
-    pace), and put a pace the user chose into the config, so the address bar carries it."""
-    if st.session_state.get(f"{key}_for") is not run:
+    pace), and put a pace the user chose into the config, so the address bar carries it. Streamlit
+    drops a widget's key while its page is away, so a page visited again also starts from the config."""
+    if st.session_state.get(f"{key}_for") is not run or key not in st.session_state:
         st.session_state[f"{key}_for"] = run
         st.session_state[key] = session.config.view.pace
     elif st.session_state.get(key) != session.config.view.pace:
