@@ -132,12 +132,12 @@ def data_controls(custom: CustomData | None) -> None:
     data_seed, weights_seed = st.columns(2, vertical_alignment="bottom")
     data_seed.number_input("Data seed", 0, BOUNDS["seed"].high, step=1, key=_key("seed"),
                            help="Draws the points and the train/test split.")
-    data_seed.button("New data", icon=":material/casino:", on_click=_new_seed, args=("seed",), key="regenerate",
+    data_seed.button("New data", on_click=_new_seed, args=("seed",), key="regenerate",
                      width="stretch", help="New points from a new data seed; the network keeps its weights.")
     weights_seed.number_input("Weights seed", 0, BOUNDS["weights_seed"].high, step=1, key=_key("weights_seed"),
                               help="Draws the network's initial weights, batch order and dropout masks. Type "
                                    "the previous seed to go back to that start.")
-    weights_seed.button("New weights", icon=":material/casino:", on_click=_new_seed, args=("weights_seed",),
+    weights_seed.button("New weights", on_click=_new_seed, args=("weights_seed",),
                         key="new_weights", width="stretch",
                         help="The same data, the network started again from other initial weights.")
     st.caption("Input features")
