@@ -105,6 +105,6 @@ def test_the_sidebar_keeps_its_labels_whole_at_1600(playwright, app_url):
         wait_idle(page)
         page.wait_for_selector(".st-key-cfg_show_test", state="attached")
         labels = ('[data-testid="stSidebar"] [data-testid="stWidgetLabel"] p, [data-testid="stSidebar"] label p, '
-                  '[data-testid="stSidebar"] button p')
+                  '[data-testid="stSidebar"] button p, [data-testid="stSidebar"] button div')
         assert not page.evaluate(TRUNCATED_JS, labels)
         screenshot(page, "sidebar-1600")

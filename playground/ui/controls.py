@@ -270,8 +270,9 @@ def config_from_widgets(previous: Config, custom: CustomData | None) -> tuple[Co
 
 
 # Streamlit's 256 px sidebar cuts the labels of side-by-side controls ("Show test...", "Ea..."):
-# 20rem holds them whole at 16 px type (and scales with presentation mode's larger type).
-SIDEBAR_CSS = '<style>[data-testid="stSidebar"][aria-expanded="true"] { min-width: 20rem; }</style>'
+# 22rem holds them whole at 16 px type, New data and New weights side by side too (and scales with
+# presentation mode's larger type).
+SIDEBAR_CSS = '<style>[data-testid="stSidebar"][aria-expanded="true"] { min-width: 22rem; }</style>'
 
 
 def sidebar(config: Config, custom: CustomData | None) -> tuple[Config, str]:
