@@ -145,16 +145,21 @@ class Comparison:
     def trainers(self) -> list[Trainer]:
         return [run.trainer for run in self.runs]
 
+    def _ready(self) -> list[Trainer]:
+        """The runs' Trainers that can still train."""
+        return [run.trainer for run in self.runs if run.trainer.can_train]
+
     @property
     def running(self) -> bool:
         """True while at least one run can still train."""
-        return any(run.status == "ready" for run in self.runs)
+        return bool(self._ready())
+
+    can_train = running  # the name pacing asks a Trainer or a Comparison for
 
     @property
     def epoch_progress(self) -> float:
         """The share of its current epoch the run furthest behind has trained, in [0, 1)."""
-        ready = [run.trainer for run in self.runs if run.status == "ready"]
-        return min((t.epoch_progress for t in ready if t.epoch == self.epoch), default=0.0)
+        return min((t.epoch_progress for t in self._ready() if t.epoch == self.epoch), default=0.0)
 
     def advance(self, epochs: int | None = None, seconds: float | None = None) -> int:
         """Advance every ready run by `epochs` more whole epochs, or for `seconds`, whichever ends
@@ -167,8 +172,7 @@ class Comparison:
         start = self.epoch
         goal = math.inf if epochs is None else start + epochs
         while self.running:
-            behind = min((run.trainer for run in self.runs if run.status == "ready"),
-                         key=lambda trainer: (trainer.epoch, trainer.epoch_progress))
+            behind = min(self._ready(), key=lambda trainer: (trainer.epoch, trainer.epoch_progress))
             if behind.epoch >= goal:
                 break
             behind.advance(epochs=1, seconds=None if deadline is None else max(0.0, deadline - time.perf_counter()))
@@ -179,9 +183,9 @@ class Comparison:
 
     def _count_epochs(self) -> None:
         """`epoch`: the epochs every ready run has completed (kept when none is ready)."""
-        ready = [run.trainer.epoch for run in self.runs if run.status == "ready"]
+        ready = self._ready()
         if ready:
-            self.epoch = min(ready)
+            self.epoch = min(trainer.epoch for trainer in ready)
 
     def reset(self) -> None:
         """Every run back to its initial weights and epoch 0."""

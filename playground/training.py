@@ -491,6 +491,11 @@ class Trainer:
         return self._fresh[1]
 
     @property
+    def can_train(self) -> bool:
+        """False once the run has diverged or stopped early."""
+        return self.status == "ready"
+
+    @property
     def epoch_progress(self) -> float:
         """The share of the current epoch's batches already trained, in [0, 1)."""
         return self._cursor / max(1, self.Y_train.shape[0])

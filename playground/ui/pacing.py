@@ -1,7 +1,7 @@
 """How a live run advances: frames while playing, and Steps too long for one click.
 
 Used by the Playground's and Compare's live panels alike; `run` is a Trainer or a Comparison
-(both have `epoch`, `epoch_progress` and `advance(epochs, seconds)`), `clock` the session state
+(both have `epoch`, `epoch_progress`, `can_train` and `advance(epochs, seconds)`), `clock` the session state
 that holds `running`, `goal` and `last_frame`.
 """
 
@@ -11,7 +11,6 @@ import time
 
 import streamlit as st
 
-from playground.compare import Comparison
 from playground.config import PACES
 
 # Streamlit starts a fragment's next timed run about FRAME_SECONDS after the previous one has
@@ -23,18 +22,13 @@ SPEEDS = PACES
 ACTION_SECONDS = 0.25     # what a click may train before the page answers (a Step goes on in frames)
 
 
-def can_train(run) -> bool:
-    """Whether `run` (a Trainer or a Comparison) can train on."""
-    return run.running if isinstance(run, Comparison) else run.status == "ready"
-
-
 def start_epochs(run, clock, epochs: int) -> None:
     """Train `run` (a Trainer or a Comparison) `epochs` more epochs for a Step button: at once when
     they fit in ACTION_SECONDS, else the rest in the live frames that follow, towards `clock.goal`,
     with a progress bar and Pause as the way to stop."""
     goal = run.epoch + epochs
     run.advance(epochs=epochs, seconds=ACTION_SECONDS)
-    clock.goal = goal if can_train(run) and run.epoch < goal else None
+    clock.goal = goal if run.can_train and run.epoch < goal else None
     clock.running = clock.goal is not None
     clock.last_frame = 0.0
 
@@ -54,13 +48,13 @@ def advance_frame(run, clock, speed: str, stop_at: int | None = None) -> bool:
         if run.epoch >= clock.goal:
             clock.goal = None
             return False
-        return can_train(run)
+        return run.can_train
     left = stop_at - run.epoch if stop_at is not None and run.epoch < stop_at else None
     if speed == "max":
         run.advance(epochs=left, seconds=budget)
     else:
         run.advance(epochs=int(speed) if left is None else min(int(speed), left), seconds=TRAIN_SECONDS[1])
-    return can_train(run) and not (left is not None and run.epoch >= stop_at)
+    return run.can_train and not (left is not None and run.epoch >= stop_at)
 
 
 def goal_progress(run, clock) -> None:
