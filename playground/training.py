@@ -43,8 +43,8 @@ LOSS_GROWTH = 1e3            # so does a training loss this many times its best 
 # first rows of the (shuffled) sets, and a snapshot made mid-epoch reuses the last epoch's losses.
 # A default run is far below every budget; the largest network a link can ask for (8 x 256 units
 # with batch norm, 467k parameters) gets a 25 x 25 grid, statistics over 149 points and losses over
-# 1,069 points of each set, so a live frame stays within about twice its training time and an epoch's end, or a
-# new run, takes ~0.2 s.
+# 1,069 points of each set, so a live frame stays within about twice its training time and an
+# epoch's end, or a new run, takes ~0.2 s.
 GRID_MACS = 3e8
 STATS_MACS = 7e7
 EPOCH_EVALUATION_MACS = 5e8  # per set
@@ -444,22 +444,13 @@ class Trainer:
         """Data loss (no penalties), accuracy or R^2, and the predicted classes, in inference mode."""
         if F.shape[0] == 0:
             return Evaluation(math.nan, math.nan, None)
-        output, loss = self._outputs_and_loss(F, Y)
+        output, loss = self.model.predict_with_loss(F, Y)  # in chunks: a layer keeps one chunk's pass
         if self.config.data.task == "regression":
             total = float(np.sum((y - y.mean()) ** 2))
             residual = float(np.sum((y - output[:, 0]) ** 2))
             return Evaluation(loss, 1.0 - residual / total if total > 0 else math.nan, None)
         predicted = output.argmax(axis=1) if output.shape[1] > 1 else (output[:, 0] > 0.5)
         return Evaluation(loss, float(np.mean(predicted == y)), predicted.astype(np.uint8))
-
-    def _outputs_and_loss(self, F: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, float]:
-        """The network's outputs (n, units) and mean data loss on F, Y, in the model's chunks (so the
-        pass each layer keeps for the diagnostics is at most one chunk: see Sequential.chunk_rows)."""
-        rows, outputs, total = self.model.chunk_rows(), [], 0.0
-        for start in range(0, F.shape[0], rows):
-            outputs.append(self.model.forward(F[start:start + rows], training=False))
-            total += self.model.data_loss(Y[start:start + rows]) * outputs[-1].shape[0]
-        return np.concatenate(outputs), total / F.shape[0]
 
     @property
     def evaluation_sampled(self) -> bool:

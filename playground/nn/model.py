@@ -228,14 +228,19 @@ class Sequential:
             out[start:start + rows] = self.forward(X[start:start + rows], training=False)
         return out
 
-    def evaluate(self, X, y) -> float:
-        """The loss on (X, y) in inference mode, penalties included (as Keras's evaluate)."""
-        X, Y = self.prepare_batch(X, y)
+    def predict_with_loss(self, X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, float]:
+        """Outputs (n, output_dim) and the mean data loss (no penalties) on prepared inputs X (n, d)
+        and targets Y (n, k), in inference mode, chunk by chunk (see `chunk_rows`)."""
+        out = np.empty((X.shape[0], self.output_dim))
         total, rows = 0.0, self.chunk_rows()
         for start in range(0, X.shape[0], rows):
-            self.forward(X[start:start + rows], training=False)
+            out[start:start + rows] = self.forward(X[start:start + rows], training=False)
             total += self.data_loss(Y[start:start + rows]) * min(rows, X.shape[0] - start)
-        return total / max(1, X.shape[0]) + self.penalty()
+        return out, total / max(1, X.shape[0])
+
+    def evaluate(self, X, y) -> float:
+        """The loss on (X, y) in inference mode, penalties included (as Keras's evaluate)."""
+        return self.predict_with_loss(*self.prepare_batch(X, y))[1] + self.penalty()
 
     # -- training loop --------------------------------------------------------------------------
     def fit(self, X, y, epochs: int = 1, batch_size: int | None = 32, shuffle: bool = True,
