@@ -8,6 +8,7 @@ import streamlit as st
 from playground import export, figures
 from playground.config import ConfigError
 from playground.ui import state
+from playground.ui.memo import last_made
 from playground.ui.text import note
 
 FRAMEWORKS = {"keras": "Keras 3", "pytorch": "PyTorch", "playground": "playground.nn"}
@@ -112,11 +113,8 @@ def _code(session: state.Session) -> None:
 def _script(framework: str, config, epochs: int, data) -> str:
     """`export.script(...)`, made once per (framework, config, epochs, data): a script that embeds
     5,000 points is ~1 MB and 0.15 s to write, and the page reruns on every widget change."""
-    key = (framework, config, epochs, id(data))
-    found = st.session_state.get(SCRIPT_KEY)
-    if found is None or found[0] != key:
-        st.session_state[SCRIPT_KEY] = found = (key, export.script(framework, config, epochs, data=data))
-    return found[1]
+    return last_made(SCRIPT_KEY, (framework, config, epochs, id(data)),
+                     lambda: export.script(framework, config, epochs, data=data))
 
 
 def export_panel(session: state.Session) -> None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
-import streamlit as st
 
 from playground import tracing
 from playground.nn import Sequential
+from playground.ui.memo import last_made
 
 TRACE_MACS = 2e8          # the default network traces any batch; 8 x 256 units, ~370 examples
 CACHE_KEY = "hil_trace"   # session_state: (state digest, StepTrace)
@@ -36,10 +36,4 @@ def cached_trace(model: Sequential, X: np.ndarray, y: np.ndarray) -> tracing.Ste
     """`tracing.trace_step(model, X, y)`, reused while the weights, the optimizer's step count
     and the points are those of the last trace of this session."""
     key = (_digest(model.flat_params, X, y), model.optimizer.iterations, repr(model.optimizer.get_config()))
-    found = st.session_state.get(CACHE_KEY)
-    if found is not None and found[0] == key:
-        return found[1]
-    st.session_state.pop(CACHE_KEY, None)  # the old trace goes before the new one is made
-    trace = tracing.trace_step(model, X, y)
-    st.session_state[CACHE_KEY] = (key, trace)
-    return trace
+    return last_made(CACHE_KEY, key, lambda: tracing.trace_step(model, X, y))
