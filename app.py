@@ -10,12 +10,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from playground.ui.live_chart import ensure_plotly_js
+from playground.ui.live_chart import ensure_plotly_js, preload_plotly
 from playground.ui.serving import limit_blas_threads
 
 st.set_page_config(page_title="Neural Network Playground", page_icon=":material/neurology:", layout="wide")
-limit_blas_threads()
 ensure_plotly_js(Path(__file__).resolve().parent)
+preload_plotly()  # the browser loads plotly.js while the rest of this run imports and builds
+limit_blas_threads()
 
 PAGES = [
     st.Page("app_pages/playground.py", title="Playground", icon=":material/science:", default=True),

@@ -72,10 +72,11 @@ with st.expander(f"Is it luck? Run A over {view.SPREAD_SEEDS} seeds",
         st.markdown(summary)
         left, right = st.columns([2, 1])
         trainer = runs[0].trainer
-        left.plotly_chart(figures.spread_boundary_figure(spread, trainer.data, config, height=420),
+        left.plotly_chart(presentation.scaled(figures.spread_boundary_figure(spread, trainer.data, config, height=420)),
                           key="spread_boundary", width="stretch", theme=None)
-        right.plotly_chart(figures.band_figure(spread, metric=curve != "loss", kind=kind, metric_name=metric_name,
-                                               log_scale=config.view.log_scale and curve == "loss", height=420),
+        right.plotly_chart(presentation.scaled(figures.band_figure(
+            spread, metric=curve != "loss", kind=kind, metric_name=metric_name,
+            log_scale=config.view.log_scale and curve == "loss", height=420)),
                            key="spread_band_chart", width="stretch", theme=None)
 
 # -- Downloads --------------------------------------------------------------------------------------

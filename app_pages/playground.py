@@ -39,7 +39,7 @@ if not session.running and session.trainer.epoch > 0:
         if st.toggle("Build the replay", key="replay_on",
                      help="Plays the recorded snapshots in the browser, without the server."):
             history = session.trainer.history
-            st.plotly_chart(figures.replay_figure(history, session.trainer.data, session.config),
+            st.plotly_chart(presentation.scaled(figures.replay_figure(history, session.trainer.data, session.config)),
                             key="replay", width="stretch", theme=None)
 
 if not session.running:

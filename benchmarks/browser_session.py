@@ -85,13 +85,14 @@ class App:
 
 @contextlib.contextmanager
 def app_server(name: str, options: Sequence[str] = (), script: str = "app.py", log_dir: Path | None = None,
-               timeout: float = 60.0) -> Iterator[App]:
+               timeout: float = 60.0, launcher: str = "streamlit") -> Iterator[App]:
     """Run `streamlit run <script>` (relative to the project root) on a free loopback port, with
     extra command-line `options` (e.g. "--runner.fastReruns", "false"). Its output goes to
-    <log_dir or the temp dir>/<name>-<port>.log; on exit its whole process group is stopped."""
+    <log_dir or the temp dir>/<name>-<port>.log; on exit its whole process group is stopped.
+    `launcher` is the module run with `python -m` (playground.ui.serving: the warm start)."""
     port = free_port()
     log = Path(log_dir or tempfile.gettempdir()) / f"{name}-{port}.log"
-    command = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
+    command = [sys.executable, "-m", launcher, "run", script, "--server.headless", "true",
                "--server.address", "127.0.0.1", "--server.port", str(port),
                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *options]
     with log.open("wb") as out:

@@ -8,6 +8,8 @@ Play timer need a browser (see the screenshots in the final report).
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from apptest_helpers import APP, click, run, shown
@@ -18,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 from playground.compare import vary
 from playground.config import Config, LayerConfig
 from playground.export import load_config_json
+from playground.ui.presentation import LARGE_FONT_PX
 
 PAGE = "app_pages/compare.py"
 SESSION_KEY = "compare_session"
@@ -354,3 +357,15 @@ def test_downloads_are_disabled_while_the_runs_train(downloads):
     buttons = at.get("download_button")
     assert buttons and all(b.proto.disabled and not b.proto.deferred_file_id for b in buttons)
     assert "Pause to download the runs as they are now." in captions(at)
+
+
+def test_seed_spread_text_is_large_in_presentation_mode():
+    sizes = {}
+    for big in (False, True):
+        at = open_compare({"big": "1"} if big else None)
+        at.number_input(key="spread_epochs").set_value(1)
+        click(at, "run_spread")
+        spread_done(at)
+        charts = {chart.proto.id.rsplit("-", 1)[-1]: json.loads(chart.proto.spec) for chart in at.get("plotly_chart")}
+        sizes[big] = [charts[key]["layout"]["font"]["size"] for key in ("spread_boundary", "spread_band_chart")]
+    assert sizes[True] == pytest.approx([size * LARGE_FONT_PX / 16 for size in sizes[False]])

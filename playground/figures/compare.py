@@ -95,7 +95,7 @@ def compare_loss_figure(histories: Sequence[RunHistory], labels: Sequence[str], 
         traces.append(dict(type="scatter", x=[None], y=[None], mode="lines", name=name, legendgroup="style",
                            line=dict(color="#8C8C8C", width=2, dash=dash), hoverinfo="skip"))
     layout = palette.base_layout(
-        height, "compare_loss", xaxis=epoch_axis(),
+        height, "compare_loss", xaxis=epoch_axis([e for history in histories for e in history.epochs]),
         yaxis=value_axis(log_scale, False, "accuracy", [t["y"] for t in traces if t.get("hoverinfo") != "skip"]),
         hovermode="x unified",
         legend=dict(orientation="h", x=1, y=1.0, xanchor="right", yanchor="bottom", bgcolor="rgba(0,0,0,0)"),
@@ -338,7 +338,7 @@ def band_figure(spread: SeedSpread, *, metric: bool = False, kind: str = "std", 
                  hovertemplate=f"{name} {what}, mean over seeds %{{y:.4g}}<extra></extra>"),
         ]
     layout = palette.base_layout(
-        height, "spread_band", xaxis=epoch_axis(), yaxis=value_axis(log_scale, metric, metric_name),
+        height, "spread_band", xaxis=epoch_axis(epochs), yaxis=value_axis(log_scale, metric, metric_name),
         hovermode="x unified",
         legend=dict(orientation="h", x=1, y=1.0, xanchor="right", yanchor="bottom", bgcolor="rgba(0,0,0,0)"),
         margin=dict(l=56, r=16, t=30, b=40))

@@ -81,9 +81,18 @@ def value_axis(log_scale: bool, metric: bool, metric_name: str, values=()) -> di
     return axis
 
 
-def epoch_axis() -> dict:
-    return dict(title=dict(text="epoch", standoff=4), showgrid=False, zeroline=False, showline=True,
+WHOLE_EPOCH_TICKS_BELOW = 10  # epochs spanned; Plotly's own steps (span / 10 at most, 1-2-5) are whole beyond
+
+
+def epoch_axis(epochs=()) -> dict:
+    """The x axis of a chart over `epochs` (the plotted ones): one tick a whole epoch while they span
+    fewer than WHOLE_EPOCH_TICKS_BELOW, where Plotly would otherwise label 0.2, 0.4, ... epochs."""
+    axis = dict(title=dict(text="epoch", standoff=4), showgrid=False, zeroline=False, showline=True,
                 linecolor=palette.FAINT, ticks="outside", ticklen=4, rangemode="tozero")
+    epochs = np.asarray(epochs, dtype=np.float64)
+    if epochs.size == 0 or epochs.max() < WHOLE_EPOCH_TICKS_BELOW:
+        axis.update(tick0=0, dtick=1)
+    return axis
 
 
 def loss_figure(history: RunHistory, *, log_scale: bool = False, metric: bool = False, metric_name: str = "accuracy",
@@ -118,7 +127,8 @@ def loss_figure(history: RunHistory, *, log_scale: bool = False, metric: bool = 
         shapes.append(dict(type="line", xref="x", yref="paper", x0=marker_epoch, x1=marker_epoch, y0=0, y1=1,
                            line=dict(color="#888888", width=1.5)))
     layout = palette.base_layout(
-        height, "loss", xaxis=epoch_axis(), yaxis=value_axis(log_scale, metric, metric_name, [t["y"] for t in traces]),
+        height, "loss", xaxis=epoch_axis(history.epochs),
+        yaxis=value_axis(log_scale, metric, metric_name, [t["y"] for t in traces]),
         shapes=shapes, annotations=annotations, hovermode="x unified",
         legend=dict(orientation="h", x=1, y=1.0, xanchor="right", yanchor="bottom", bgcolor="rgba(0,0,0,0)"),
         margin=dict(l=56, r=16, t=30, b=40))

@@ -27,6 +27,9 @@ ROW_PITCH = 1.2      # distance between neurons of a layer
 WIDTH_BUCKETS = (0.6, 1.3, 2.3, 3.6)      # line widths for |w| / max|w| in quarters
 OPACITY_BUCKETS = (0.35, 0.55, 0.75, 0.95)
 LABEL_ROOM = 1.7     # axis units left of the inputs and right of the outputs for names
+STAGGER_FROM = (5, 8)  # columns from which headers take turns on 2 (3) heights: side by side they would
+                       # overlap in a narrow panel, or at presentation mode's larger text, from 3 (6) hidden layers
+STAGGER_PX = 30        # the height of one turn: a header's two 11 px lines
 EMPTY = 201          # a compact canvas's value between tiles, drawn transparent (255 would be
                      # base64 '////', which Plotly's JSON escapes to 24 characters)
 
@@ -256,8 +259,9 @@ def network_figure(snapshot: Snapshot, hidden_units: list[int], input_names: lis
         textposition=["middle left"] * shown[0] + ["middle right"] * shown[last],
         mode="text", hoverinfo="skip", showlegend=False, name="names", textfont=dict(size=12)))
 
-    # Column headers, "+N more" notes, class colours of multi-class outputs.
+    # Column headers (taking turns on 2 or 3 heights when many), "+N more" notes, class colours of multi-class outputs.
     top = TILE / 2 + 0.1  # headers sit above this, in the top margin if need be
+    turns = 1 + sum(len(column_names) >= columns for columns in STAGGER_FROM)
     annotations = []
     for column, name in enumerate(column_names):
         label = name
@@ -265,7 +269,7 @@ def network_figure(snapshot: Snapshot, hidden_units: list[int], input_names: lis
             activation = activations[column - 1] if column - 1 < len(activations) else ""
             label += f"<br><span style='color:#777777'>{widths[column]} {activation}</span>"
         annotations.append(dict(x=cx(column), y=top, text=label, showarrow=False, yanchor="bottom",
-                                font=dict(size=11)))
+                                yshift=STAGGER_PX * (column % turns), font=dict(size=11)))
         if widths[column] > shown[column]:
             annotations.append(dict(x=cx(column), y=row_y(shown[column] - 1) - TILE / 2 - 0.1,
                                     text=f"+{widths[column] - shown[column]} more", showarrow=False,
@@ -283,7 +287,7 @@ def network_figure(snapshot: Snapshot, hidden_units: list[int], input_names: lis
     axis = dict(visible=False, showgrid=False, zeroline=False, fixedrange=False)
     layout = palette.base_layout(
         height, "network", shapes=shapes, annotations=annotations, showlegend=False,
-        margin=dict(l=8, r=8, t=34, b=22),
+        margin=dict(l=8, r=8, t=34 + STAGGER_PX * (turns - 1), b=22),
         xaxis=dict(axis, range=[cx(0) - TILE / 2 - LABEL_ROOM, cx(last) + TILE / 2 + LABEL_ROOM]),
         yaxis=dict(axis, range=[bottom, top + 0.6], scaleanchor="x", scaleratio=1))
     return palette.figure(traces, layout, as_dict)

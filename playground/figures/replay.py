@@ -98,7 +98,7 @@ def replay_figure(history: RunHistory, data: RunData, config: Config, *, height:
     loss_axis.update(range=y_range, autorange=False)
     fig.update_layout(palette.base_layout(
         height, "replay", xaxis=xaxis, yaxis=yaxis, shapes=[epoch_line(first.epoch)],
-        xaxis2=dict(curves.epoch_axis(), range=[-0.02 * max(1, last_epoch), 1.02 * max(1, last_epoch)],
+        xaxis2=dict(curves.epoch_axis(history.epochs), range=[-0.02 * max(1, last_epoch), 1.02 * max(1, last_epoch)],
                     autorange=False), yaxis2=loss_axis,
         legend=dict(orientation="h", x=0, y=1.0, xanchor="left", yanchor="bottom", bgcolor="rgba(0,0,0,0)"),
         margin=dict(l=48, r=16, t=36, b=40),

@@ -97,7 +97,8 @@ from plotly.utils import PlotlyJSONEncoder
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-__all__ = ["PLOTLY_JS_NAME", "ensure_plotly_js", "figure_bytes", "live_chart", "message_bytes", "plotly_js_url"]
+__all__ = ["PLOTLY_JS_NAME", "ensure_plotly_js", "figure_bytes", "live_chart", "message_bytes", "plotly_js_url",
+           "preload_plotly"]
 
 PLOTLY_JS_NAME = "plotly.min.js"
 _PLOTLY_JS_SOURCE = Path(plotly.__file__).parent / "package_data" / PLOTLY_JS_NAME
@@ -129,14 +130,15 @@ function plotly() {
 }
 
 function scaled(o, k) {
-  // Presentation mode's larger root font: every font size (and the margins around them) times k.
+  // Presentation mode's larger root font: every font size (and the margins and annotation shifts
+  // that make room for text) times k. playground/figures/presentation.py does the same in Python.
   if (Array.isArray(o)) { o.forEach((v) => scaled(v, k)); return; }
   for (const [name, v] of Object.entries(o || {})) {
     if (v && typeof v === "object") {
       if (/font$/.test(name) && typeof v.size === "number") v.size *= k;
       if (name === "margin") for (const side of "ltb") if (typeof v[side] === "number") v[side] *= k;
       scaled(v, k);
-    } else if (name === "font_size" && typeof v === "number") o[name] = v * k;
+    } else if (/^(font_size|xshift|yshift)$/.test(name) && typeof v === "number") o[name] = v * k;
   }
 }
 
@@ -208,11 +210,13 @@ function attach(parentElement) {
 }
 
 export default function ({ data, parentElement, setTriggerValue }) {
+  // An empty message (preload_plotly) only loads plotly.js and draws nothing.
+  if (!data?.length) return void plotly().catch(() => {});
   const chart = parentElement.__liveChart || attach(parentElement);
   chart.send = setTriggerValue;
   // A figure identical to the one on screen (a chart the page did not change) is not redrawn.
-  const figure = data && data.length ? figureOf(data) : null;
-  if (figure && figure.length && !same(figure, chart.next || chart.last)) chart.next = figure;
+  const figure = figureOf(data);
+  if (figure.length && !same(figure, chart.next || chart.last)) chart.next = figure;
   if (!chart.busy) draw(chart);
   return () => {
     // Also called for a superseded update: only a detached chart is released, after a grace
@@ -371,6 +375,18 @@ def live_chart(
 
     result = mount(key=key, data=payload, height=height, on_click_change=dispatch)
     return _fresh(result.get("click"), seen, "returned")
+
+
+def preload_plotly(key: str = "plotly_preload") -> None:
+    """Have the browser load and parse plotly.js now, while the script still runs, instead of when
+    the first chart mounts: call it first thing in the main script, before the heavy imports.
+
+    An empty, hidden element of the live chart component (an empty message draws nothing and only
+    starts the page's one plotly.js load); its `<style>` goes to Streamlit's event container, so
+    neither takes room on the page. Measured with benchmarks/first_load.py.
+    """
+    st.html(f"<style>.st-key-{key} {{ display: none; }}</style>")
+    _mount(False)(key=key, data=b"")
 
 
 def _click_of(key: str) -> dict | None:

@@ -20,6 +20,7 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from playground.config import Config, show_value
+from playground.figures.presentation import scale_text
 from playground.presets import CONTROLS, LESSONS, PANELS, Lesson, PresentationFlags, lesson_from_query, lesson_query
 
 URL_KEYS = ("lesson", "big", "hide")   # URL parameters that are not config settings
@@ -211,6 +212,16 @@ def css(flags: PresentationFlags) -> str:
     if hidden:
         rules.append(",\n".join(dict.fromkeys(hidden)) + " { display: none !important; }")
     return "\n".join(rules)
+
+
+def text_scale(flags: PresentationFlags | None = None) -> float:
+    """What presentation mode multiplies chart text by (the live charts work it out in the browser)."""
+    return LARGE_FONT_PX / 16 if (current_flags() if flags is None else flags).large_fonts else 1.0
+
+
+def scaled(figure):
+    """`figure` for `st.plotly_chart`, its text as large as the live charts' in presentation mode."""
+    return scale_text(figure, text_scale())
 
 
 def apply_presentation(flags: PresentationFlags | None = None) -> None:

@@ -1,10 +1,28 @@
-"""Process-wide settings for serving many sessions from one Streamlit process."""
+"""Process-wide settings for serving many sessions from one Streamlit process, and a warm start.
+
+    python -m playground.ui.serving run app.py [streamlit run options]
+
+is `streamlit run app.py [options]` that first imports what a page's first run needs
+(scikit-learn's split, SciPy's BLAS, the pages' own modules: ~1-3 s, see benchmarks/first_load.py)
+and then starts the server. Streamlit runs an app's script only when a browser opens a session,
+so without this the first student on every new process waits for those imports; with it the
+server answers (its health check too) only once they are done. Not in a thread beside the
+server's start: two threads importing the same packages (narwhals, via plotly and Streamlit)
+deadlocked on Python's module locks.
+"""
 
 from __future__ import annotations
 
 import functools
+import importlib
 
 from threadpoolctl import threadpool_limits
+
+# What the pages import (directly or on their first run) beyond Streamlit itself.
+WARM_MODULES = ("sklearn.model_selection", "sklearn.datasets", "pandas", "playground.figures", "playground.export",
+                "playground.ui.controls", "playground.ui.live_view", "playground.ui.compare_view",
+                "playground.ui.export_panel", "playground.ui.own_data", "playground.ui.sweep_view",
+                "playground.ui.step_trace", "playground.walkthrough")
 
 
 @functools.cache
@@ -17,3 +35,22 @@ def limit_blas_threads() -> None:
     import scipy.linalg  # noqa: F401  (scikit-learn's BLAS, SciPy's own OpenBLAS: loaded, so it is limited too)
 
     threadpool_limits(limits=1, user_api="blas")
+
+
+def warm_imports(modules: tuple[str, ...] = WARM_MODULES) -> None:
+    """Limit BLAS to one thread and import `modules`, so that a session's first run finds them loaded."""
+    limit_blas_threads()
+    for name in modules:
+        importlib.import_module(name)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`warm_imports`, then Streamlit's command line (`run app.py ...`)."""
+    warm_imports()
+    from streamlit.web import cli
+
+    cli.main(args=argv, prog_name="streamlit")
+
+
+if __name__ == "__main__":
+    main()
