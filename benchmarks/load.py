@@ -5,6 +5,7 @@ the page while training; for the server: CPU and memory, in total and per sessio
 
     python benchmarks/load.py [--sessions 1,5,10,20] [--seconds 30] [--change-every 5] [--pin]
                               [--bounds K] [--option runner.fastReruns=false ...]
+                              [--url http://127.0.0.1:P [--kill-one-after S]]
 
 Starts the app once on a free loopback port (with any `--option`s as Streamlit command-line
 options) and one headless Debian Chromium (software rendering). A warm-up page loads the app's
@@ -37,6 +38,15 @@ watches for `--seconds`:
   (Streamlit's "Cached ForwardMsg MISS" and other "fatal error"s in the console; every run should
   report 0).
 
+`--url` drives a running `python -m playground.serve --port P` (several Streamlit processes behind
+HAProxy) instead: the server's figures cover the proxy and every backend, and a section per round
+lists each backend with the sessions it holds (its sticky cookie) and its CPU, and each session
+with its backend, epochs/s, updates/s and widget-change latency. `--kill-one-after S` then kills
+(SIGKILL) the backend holding the most sessions S seconds into each window and reports how long
+its sessions took to come back (their page on a new session: epoch reset, script idle, chart
+drawn), whether serve restarted it, and whether the other sessions noticed (a reset, or fewer
+epochs/s after the kill than before). Run it on the machine that runs serve (it reads /proc).
+
 `--pin` puts the server on CPU 0 and Chromium, its driver and this script on the other cores,
 as if the students' browsers ran on their own machines: the server's figures then show what
 one core holds (though the browsers, on the remaining core, may fall behind first).
@@ -56,6 +66,7 @@ import os
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -66,19 +77,20 @@ from browser_session import (
     CHROMIUM,
     CHROMIUM_ARGS,
     VIEWPORT,
-    app_server,
     epoch_shown,
     open_playground,
     require_chromium,
     wait_playground,
 )
+from load_fault import WATCH_RESETS, come_back, fault_line, kill_busiest
+from load_targets import backend_of, load_target
 from playwright.sync_api import Error, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from processes import Usage, cpu_percent, cpu_seconds, pin, process_tree, rss_mb, wait_for_quiet
 
 MIN_UPDATES = 1.0  # chart updates/s every session should still see
 LOST_AFTER = 15.0  # seconds after the window when a pending widget change counts as lost
 CHART_GONE_AFTER = 10.0  # seconds without a boundary chart that make a session count as broken
-TICKS = os.sysconf("SC_CLK_TCK")
 LR_SLIDER = '.st-key-cfg_learning_rate input[type="range"]'
 
 # Times each learning-rate change from its keydown to the address bar's next change (Streamlit
@@ -112,127 +124,6 @@ WATCH = """() => {
 }"""
 # The boundary chart's redraws since the watcher went in, across remounts.
 REDRAWS = "() => window.__load.reactsBefore + Number(document.querySelector('.live-chart').dataset.reacts)"
-
-
-# --- processes: CPU seconds and memory from /proc ---------------------------------------------
-
-def _stat_fields(pid: int) -> list[str]:
-    """/proc/<pid>/stat after the command name (which may hold spaces): field 3 (state) first."""
-    text = Path(f"/proc/{pid}/stat").read_text()
-    return text[text.rindex(")") + 2:].split()
-
-
-def _children() -> dict[int, list[int]]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                children.setdefault(int(_stat_fields(int(entry.name))[1]), []).append(int(entry.name))
-            except (OSError, ValueError):
-                continue  # the process ended while we looked
-    return children
-
-
-def process_tree(root: int) -> list[int]:
-    """`root` and all its descendants."""
-    children, tree = _children(), [root]
-    for pid in tree:
-        tree.extend(children.get(pid, []))
-    return tree
-
-
-def _is_chromium(pid: int) -> bool:
-    """/usr/bin/chromium is a shell script; the browser's processes run /usr/lib/chromium/chrom*."""
-    try:
-        return Path(os.readlink(f"/proc/{pid}/exe")).name.startswith("chrom")
-    except OSError:
-        return False
-
-
-def pin(pid: int, cpus: set[int]) -> None:
-    """Pin every thread of `pid`'s process tree to `cpus` (what they start later inherits it)."""
-    for process in process_tree(pid):
-        for task in Path(f"/proc/{process}/task").iterdir():
-            os.sched_setaffinity(int(task.name), cpus)
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            fields = _stat_fields(pid)
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-    return total / TICKS
-
-
-def rss_mb(pids: list[int]) -> float:
-    total_kb = 0
-    for pid in pids:
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        total_kb += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
-    return total_kb / 1024
-
-
-def machine_ticks() -> tuple[int, int]:
-    """(busy, total) clock ticks of all cores since boot, from /proc/stat."""
-    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    idle = values[3] + values[4]  # idle + iowait
-    return sum(values) - idle, sum(values)
-
-
-def wait_for_quiet(max_busy: float = 10.0, patience: float = 600.0) -> None:
-    """Wait (up to `patience` s) until the machine is less than `max_busy` % busy over 2 s: another
-    process's load would show up as slow sessions."""
-    deadline = time.monotonic() + patience
-    while True:
-        busy_0, total_0 = machine_ticks()
-        time.sleep(2)
-        busy_1, total_1 = machine_ticks()
-        busy = 100 * (busy_1 - busy_0) / max(1, total_1 - total_0)
-        if busy < max_busy or time.monotonic() > deadline:
-            return
-        print(f"  waiting for the machine to quiet down ({busy:.0f} % busy)", flush=True)
-        time.sleep(10)
-
-
-@dataclass
-class Usage:
-    """Cumulative CPU use at one moment."""
-
-    wall: float
-    server: float    # CPU seconds of the server's process tree
-    browser: float   # CPU seconds of Chromium's processes (under our Playwright driver)
-    bench: float     # CPU seconds of this script and its Playwright driver
-    busy: int        # machine busy ticks
-    total: int       # machine ticks
-
-    @classmethod
-    def now(cls, server_pid: int) -> Usage:
-        server_tree = process_tree(server_pid)
-        ours = [pid for pid in process_tree(os.getpid()) if pid not in server_tree]
-        browser = [pid for pid in ours if _is_chromium(pid)]
-        bench = [pid for pid in ours if pid not in browser]
-        return cls(time.perf_counter(), cpu_seconds(server_tree), cpu_seconds(browser), cpu_seconds(bench),
-                   *machine_ticks())
-
-
-def cpu_percent(start: Usage, end: Usage) -> dict[str, float]:
-    """% of one core for the server, Chromium, this benchmark (script and Playwright driver) and any
-    other process; % of all cores for the machine."""
-    wall = end.wall - start.wall
-    used = {name: 100 * (getattr(end, name) - getattr(start, name)) / wall for name in ("server", "browser", "bench")}
-    machine = 100 * (end.busy - start.busy) / max(1, end.total - start.total)
-    return {**used, "other": machine * os.cpu_count() - sum(used.values()), "machine": machine}
-
-
-def app_errors(log: Path) -> int:
-    """Exceptions the app raised so far (Streamlit logs each one; a closed websocket is not counted)."""
-    return log.read_text(errors="replace").count("Uncaught app execution")
 
 
 # --- sessions ----------------------------------------------------------------------------------
@@ -272,6 +163,7 @@ def open_sessions(browser, urls: list[str]) -> list:
     for page in pages:
         wait_playground(page)
         page.evaluate(WATCH)
+        page.evaluate(WATCH_RESETS)
     return pages
 
 
@@ -308,13 +200,18 @@ def try_change(page, key: str) -> bool:
     return True
 
 
-def run_changes(pages: list, schedule: list[tuple[float, int]], until: float) -> int:
-    """Move each session's learning rate on schedule (right, then left: 0.03 <-> 0.1), then wait out
-    the window; returns the number of turns skipped (see `try_change`)."""
+def run_changes(pages: list, schedule: list[tuple[float, int]], until: float,
+                kill: tuple[float, Callable[[], None]] | None = None) -> int:
+    """Move each session's learning rate on schedule (right, then left: 0.03 <-> 0.1) and do `kill`
+    = (time, action) at its time, then wait out the window; returns the number of turns skipped
+    (see `try_change`)."""
     raised, skipped = [False] * len(pages), 0
-    for when, index in schedule:
+    events = [(when, index) for when, index in schedule] + ([(kill[0], -1)] if kill else [])
+    for when, index in sorted(events):
         time.sleep(max(0.0, when - time.perf_counter()))
-        if try_change(pages[index], "ArrowLeft" if raised[index] else "ArrowRight"):
+        if index < 0:
+            kill[1]()
+        elif try_change(pages[index], "ArrowLeft" if raised[index] else "ArrowRight"):
             raised[index] = not raised[index]
         else:
             skipped += 1
@@ -347,30 +244,65 @@ def session_urls(base: str, count: int, at_bounds: int) -> list[str]:
     return [base] * count + [f"{base}?{urlencode(BOUNDS_QUERY)}"] * at_bounds
 
 
-def measure_round(browser, app, count: int, args, idle_rss: float, at_bounds: int = 0) -> dict:
-    """N = count default sessions plus `at_bounds` sessions on the largest run, all training."""
-    errors_before, server_pid = app_errors(app.log), app.process.pid
-    pages = open_sessions(browser, session_urls(app.url, count, at_bounds))
-    total = count + at_bounds
+def backend_cpu(backends: dict[str, int]) -> dict[str, float]:
+    """CPU seconds of each backend's process tree so far."""
+    return {name: cpu_seconds(process_tree(pid)) for name, pid in backends.items()}
+
+
+def measure_round(browser, target, count: int, args, idle_rss: float, at_bounds: int = 0) -> dict:
+    """N = count default sessions plus `at_bounds` sessions on the largest run, all training; with
+    `args.kill_one_after`, the backend holding the most sessions is killed that many seconds into
+    the window."""
+    errors_before = target.errors()
+    pages = open_sessions(browser, session_urls(target.url, count, at_bounds))
+    total, fault = count + at_bounds, None
     try:
         for page in pages:
             page.locator(".st-key-play button").click()
         time.sleep(args.warmup)
-        before, usage_0 = [counters(page) for page in pages], Usage.now(server_pid)
+        held, backends = [backend_of(page) for page in pages], target.backends()
+        before, usage_0 = [counters(page) for page in pages], Usage.now(target.server_pids())
+        backend_cpu_0 = backend_cpu(backends)
         schedule = change_schedule(total, time.perf_counter(), args.seconds, args.change_every)
-        skipped = run_changes(pages, schedule, until=usage_0.wall + args.seconds)
-        after, usage_1 = [counters(page) for page in pages], Usage.now(server_pid)
-        rss = rss_mb(process_tree(server_pid))
+        kill, at_kill = None, []
+        if args.kill_one_after is not None:
+            def kill_one():
+                nonlocal fault
+                at_kill.extend(counters(page) for page in pages)
+                fault = kill_busiest(backends, held)
+            kill = (usage_0.wall + args.kill_one_after, kill_one)
+        skipped = run_changes(pages, schedule, until=usage_0.wall + args.seconds, kill=kill)
+        after, usage_1 = [counters(page) for page in pages], Usage.now(target.server_pids())
+        backend_cpu_1, rss = backend_cpu(backends), rss_mb(target.server_pids())
         watched = page_watch(pages)
         fatal = [page.fatal_errors[0] for page in pages]
+        if fault is not None:
+            fault = come_back(pages, fault)
+            fault["others_kept"] = others_kept(before, at_kill, after, fault["kill"].victims)
+            fault["backends_after"] = target.backends()
     finally:
         stop_sessions(pages)
+    wall = usage_1.wall - usage_0.wall
+    errors = target.errors()
     return {"n": total, "at_bounds": at_bounds, "epochs": per_second(before, after, "epoch"),
             "updates": per_second(before, after, "reacts"),
             "broken": sum(a is None or b is None for a, b in zip(before, after, strict=True)),
             "skipped": skipped, "cpu": cpu_percent(usage_0, usage_1), "rss": rss,
-            "rss_per_session": (rss - idle_rss) / total, "errors": app_errors(app.log) - errors_before,
-            "fatal": fatal, **watched}
+            "rss_per_session": (rss - idle_rss) / total,
+            "errors": None if errors is None else errors - errors_before, "fatal": fatal, "held": held,
+            "backend_cpu": {name: 100 * (backend_cpu_1[name] - backend_cpu_0[name]) / wall for name in backends},
+            "fault": fault, **watched}
+
+
+def others_kept(before: list, at_kill: list, after: list, victims: list[int]) -> float:
+    """The median epochs/s of the sessions not on the killed backend after the kill, as a share of
+    theirs before it."""
+    others = [i for i in range(len(before)) if i not in victims]
+    if not others:
+        return float("nan")
+    rate_before = statistics.median(per_second([before[i] for i in others], [at_kill[i] for i in others], "epoch"))
+    rate_after = statistics.median(per_second([at_kill[i] for i in others], [after[i] for i in others], "epoch"))
+    return rate_after / rate_before if rate_before else float("nan")
 
 
 def warm_up(browser, url: str) -> None:
@@ -408,7 +340,25 @@ def format_row(result: dict) -> str:
                   f"{cpu['server']:.0f} {cpu['server'] / n:8.1f}",
                   f"{result['rss']:.0f} {result['rss_per_session']:8.1f}",
                   f"{cpu['browser']:.0f}", f"{cpu['bench']:.0f}", f"{cpu['other']:.0f}", f"{cpu['machine']:.0f}",
-                  str(result["removals"]), str(result["broken"]), str(result["errors"]), str(sum(result["fatal"]))])
+                  str(result["removals"]), str(result["broken"]),
+                  "-" if result["errors"] is None else str(result["errors"]), str(sum(result["fatal"]))])
+
+
+def backend_lines(result: dict) -> list[str]:
+    """Per backend: the sessions it held and its CPU; then per session: its backend, epochs/s,
+    updates/s and widget-change latency (median, p95)."""
+    lines = []
+    for name, cpu in sorted(result["backend_cpu"].items()):
+        held = result["held"].count(name)
+        per = f", {cpu / held:.0f} % per session" if held else ""
+        lines.append(f"  backend {name}: {held} sessions, CPU {cpu:.0f} % of a core{per}")
+    for index, backend in enumerate(result["held"]):
+        latencies = result["latencies_by_session"][index]
+        latency = (f"{statistics.median(latencies) * 1000:.0f} / {_p95(latencies) * 1000:.0f} ms" if latencies
+                   else "-")
+        lines.append(f"    session {index + 1} on {backend}: {result['epochs'][index]:.0f} epochs/s, "
+                     f"{result['updates'][index]:.1f} updates/s, widget change median / p95 {latency}")
+    return lines
 
 
 def report(results: list[dict], idle_rss: float, args) -> None:
@@ -420,6 +370,13 @@ def report(results: list[dict], idle_rss: float, args) -> None:
     print(_line([subtitle for _, subtitle, _ in COLUMNS]))
     for result in results:
         print(format_row(result))
+    if args.url:
+        for result in results:
+            print(f"N={result['n']}:")
+            print("\n".join(backend_lines(result)))
+            if result["fault"]:
+                fault = result["fault"]
+                print("  " + fault_line(fault, fault["backends_after"], fault["others_kept"]))
     skipped = sum(result["skipped"] for result in results)
     if skipped:
         print(f"({skipped} scheduled changes skipped: the session's previous change had not arrived yet, "
@@ -468,24 +425,32 @@ def main():
                              "(bounds.BOUNDS_QUERY): how the defaults fare beside them")
     parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                         help="a Streamlit option for the server, e.g. runner.fastReruns=false (repeatable)")
+    parser.add_argument("--url", help="drive a running `python -m playground.serve` at this address (e.g. "
+                        "http://127.0.0.1:8600) instead of starting a Streamlit process; reports per backend")
+    parser.add_argument("--kill-one-after", type=float, metavar="S",
+                        help="with --url: SIGKILL the backend holding the most sessions S seconds into each "
+                             "window, and report how its sessions came back and whether the others noticed")
     args = parser.parse_args()
+    if args.kill_one_after is not None and not args.url:
+        parser.error("--kill-one-after needs --url (a proxy with several backends)")
     counts = [int(n) for n in args.sessions.split(",")]
     require_chromium()
     results = []
-    with app_server("load-bench", streamlit_options(args.option)) as app:
+    with load_target(args.url, streamlit_options(args.option)) as target:
         if args.pin:
-            pin(app.process.pid, {0})
+            for pid in target.server_pids():
+                pin(pid, {0})
             pin(os.getpid(), set(range(1, os.cpu_count())))  # before Playwright starts its driver and Chromium
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
             try:
-                warm_up(browser, app.url)
+                warm_up(browser, target.url)
                 time.sleep(args.settle)
-                idle_rss = rss_mb(process_tree(app.process.pid))
+                idle_rss = rss_mb(target.server_pids())
                 for count in counts:
                     for at_bounds in (0, args.bounds) if args.bounds else (0,):
                         wait_for_quiet()
-                        results.append(measure_round(browser, app, count, args, idle_rss, at_bounds))
+                        results.append(measure_round(browser, target, count, args, idle_rss, at_bounds))
                         print(f"  N={count}{f' + {at_bounds} at the bounds' if at_bounds else ''} done", flush=True)
                         time.sleep(args.settle)
             finally:
