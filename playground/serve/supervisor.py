@@ -3,7 +3,7 @@
 On start it prints one line per process once it answers (`backend <n> pid <pid> port <port>`),
 then `proxy pid <pid> port <port>` once HAProxy listens; it polls the children, restarts a
 Streamlit process that died on the same port (printing its line again), stops everything when
-HAProxy dies, and on SIGINT/SIGTERM stops every child (SIGTERM, then SIGKILL after a timeout)
+HAProxy dies, and on SIGINT/SIGTERM/SIGHUP (a closed terminal) stops every child (SIGTERM, then SIGKILL after a timeout)
 and returns 0. Machine-readable lines go to stdout, everything for people to stderr.
 """
 
@@ -56,7 +56,7 @@ class Supervisor:
 
     def run(self) -> int:
         """Start everything, supervise until a signal or HAProxy's death; the exit code."""
-        previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+        previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
         try:
             return self._run()
         finally:
