@@ -34,7 +34,7 @@ BACK_WITHIN = 15.0   # seconds from the kill until a moved session shows its run
 # The page as the test reads it: the epoch metric, the widgets a link sets, and whether the note shows.
 READ_JS = """() => {
   const metric = document.querySelector('[data-testid="stMetric"] [data-testid="stMetricValue"]');
-  const slider = document.querySelector('.st-key-cfg_learning_rate [role="slider"]');
+  const slider = document.querySelector('.st-key-cfg_learning_rate input[type=range]');
   const seed = document.querySelector('.st-key-cfg_seed input');
   const alerts = Array.from(document.querySelectorAll('[data-testid="stAlert"]')).map(a => a.innerText);
   return {epoch: metric ? Number(metric.innerText.replace(/[^0-9]/g, '')) : null,
@@ -122,6 +122,7 @@ def test_two_processes_four_students_one_killed(playwright, hall):
         moved = [i for i, name in enumerate(where) if name == victim]
         stayed = [i for i, name in enumerate(where) if name != victim]
         settings = {i: (query(pages[i]), read(pages[i])["lr"], read(pages[i])["seed"]) for i in moved}
+        assert all(lr and seed for _, lr, seed in settings.values()), settings  # the widgets were found
         last = {i: read(pages[i])["epoch"] for i in stayed}
         readings = {i: [last[i]] for i in stayed}
         os.kill(old_pid, signal.SIGKILL)
