@@ -86,7 +86,7 @@ from load_fault import WATCH_RESETS, come_back, fault_line, kill_busiest
 from load_targets import backend_of, load_target
 from playwright.sync_api import Error, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from processes import Usage, cpu_percent, cpu_seconds, pin, process_tree, rss_mb, wait_for_quiet
+from processes import CpuLedger, Usage, cpu_percent, pin, rss_mb, wait_for_quiet
 
 MIN_UPDATES = 1.0  # chart updates/s every session should still see
 LOST_AFTER = 15.0  # seconds after the window when a pending widget change counts as lost
@@ -244,11 +244,6 @@ def session_urls(base: str, count: int, at_bounds: int) -> list[str]:
     return [base] * count + [f"{base}?{urlencode(BOUNDS_QUERY)}"] * at_bounds
 
 
-def backend_cpu(backends: dict[str, int]) -> dict[str, float]:
-    """CPU seconds of each backend's process tree so far."""
-    return {name: cpu_seconds(process_tree(pid)) for name, pid in backends.items()}
-
-
 def measure_round(browser, target, count: int, args, idle_rss: float, at_bounds: int = 0) -> dict:
     """N = count default sessions plus `at_bounds` sessions on the largest run, all training; with
     `args.kill_one_after`, the backend holding the most sessions is killed that many seconds into
@@ -262,18 +257,20 @@ def measure_round(browser, target, count: int, args, idle_rss: float, at_bounds:
         time.sleep(args.warmup)
         held, backends = [backend_of(page) for page in pages], target.backends()
         before, usage_0 = [counters(page) for page in pages], Usage.now(target.server_pids())
-        backend_cpu_0 = backend_cpu(backends)
+        ledger = CpuLedger(target.server_groups())
         schedule = change_schedule(total, time.perf_counter(), args.seconds, args.change_every)
         kill, at_kill = None, []
         if args.kill_one_after is not None:
             def kill_one():
                 nonlocal fault
                 at_kill.extend(counters(page) for page in pages)
+                ledger.read(target.server_groups())
                 fault = kill_busiest(backends, held)
             kill = (usage_0.wall + args.kill_one_after, kill_one)
         skipped = run_changes(pages, schedule, until=usage_0.wall + args.seconds, kill=kill)
         after, usage_1 = [counters(page) for page in pages], Usage.now(target.server_pids())
-        backend_cpu_1, rss = backend_cpu(backends), rss_mb(target.server_pids())
+        ledger.read(target.server_groups())
+        rss = rss_mb(target.server_pids())
         watched = page_watch(pages)
         fatal = [page.fatal_errors[0] for page in pages]
         if fault is not None:
@@ -287,10 +284,10 @@ def measure_round(browser, target, count: int, args, idle_rss: float, at_bounds:
     return {"n": total, "at_bounds": at_bounds, "epochs": per_second(before, after, "epoch"),
             "updates": per_second(before, after, "reacts"),
             "broken": sum(a is None or b is None for a, b in zip(before, after, strict=True)),
-            "skipped": skipped, "cpu": cpu_percent(usage_0, usage_1), "rss": rss,
+            "skipped": skipped, "cpu": cpu_percent(usage_0, usage_1, ledger), "rss": rss,
             "rss_per_session": (rss - idle_rss) / total,
             "errors": None if errors is None else errors - errors_before, "fatal": fatal, "held": held,
-            "backend_cpu": {name: 100 * (backend_cpu_1[name] - backend_cpu_0[name]) / wall for name in backends},
+            "backend_cpu": {name: 100 * seconds / wall for name, seconds in ledger.spent().items() if name in backends},
             "fault": fault, **watched}
 
 
@@ -332,8 +329,15 @@ def _latency(result: dict) -> str:
     return f"{statistics.median(latencies) * 1000:.0f} {np.percentile(latencies, 95) * 1000:5.0f} {count}"
 
 
+def survivors(result: dict, field: str) -> list[float]:
+    """`field` ("epochs" or "updates") of each session whose backend was not killed in the round."""
+    victims = result["fault"]["kill"].victims if result["fault"] else []
+    return [value for index, value in enumerate(result[field]) if index not in victims]
+
+
 def format_row(result: dict) -> str:
-    n, epochs, updates, cpu = result["n"], result["epochs"], result["updates"], result["cpu"]
+    """The round's line of the table (epochs and updates: the sessions whose backend was not killed)."""
+    n, epochs, updates, cpu = result["n"], survivors(result, "epochs"), survivors(result, "updates"), result["cpu"]
     label = f"{n - result['at_bounds']}+{result['at_bounds']}b" if result["at_bounds"] else str(n)
     return _line([label, f"{statistics.median(epochs):.0f} {min(epochs):6.0f}",
                   f"{statistics.median(updates):.1f} {min(updates):6.1f}", _latency(result),
@@ -352,7 +356,11 @@ def backend_lines(result: dict) -> list[str]:
         held = result["held"].count(name)
         per = f", {cpu / held:.0f} % per session" if held else ""
         lines.append(f"  backend {name}: {held} sessions, CPU {cpu:.0f} % of a core{per}")
+    victims = result["fault"]["kill"].victims if result["fault"] else []
     for index, backend in enumerate(result["held"]):
+        if index in victims:  # its epochs/s and updates/s span a reset
+            lines.append(f"    session {index + 1} on {backend}: its backend was killed (see below)")
+            continue
         latencies = result["latencies_by_session"][index]
         latency = (f"{statistics.median(latencies) * 1000:.0f} / {_p95(latencies) * 1000:.0f} ms" if latencies
                    else "-")

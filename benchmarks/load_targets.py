@@ -33,6 +33,9 @@ class LocalApp:
     def server_pids(self) -> list[int]:
         return process_tree(self.pid)
 
+    def server_groups(self) -> dict[str, list[int]]:
+        return {"app": self.server_pids()}
+
     def backends(self) -> dict[str, int]:
         return {"app": self.pid}
 
@@ -53,10 +56,11 @@ class Proxy:
 
     def server_pids(self) -> list[int]:
         """The proxy and every backend's process tree."""
-        pids = [self.proxy_pid]
-        for pid in self.backends().values():
-            pids.extend(process_tree(pid))
-        return pids
+        return [pid for pids in self.server_groups().values() for pid in pids]
+
+    def server_groups(self) -> dict[str, list[int]]:
+        """{"proxy": [its pid], backend name: its process tree, ...}"""
+        return {"proxy": [self.proxy_pid], **{name: process_tree(pid) for name, pid in self.backends().items()}}
 
     def backends(self) -> dict[str, int]:
         return serve_backends(self.port)

@@ -119,11 +119,14 @@ class Usage:
                    *machine_ticks())
 
 
-def cpu_percent(start: Usage, end: Usage) -> dict[str, float]:
+def cpu_percent(start: Usage, end: Usage, server: CpuLedger | None = None) -> dict[str, float]:
     """% of one core for the server, Chromium, this benchmark (script and Playwright driver) and any
-    other process; % of all cores for the machine."""
+    other process; % of all cores for the machine. With a `server` ledger, the server's share is
+    the ledger's (which counts a process that died or started during the window)."""
     wall = end.wall - start.wall
     used = {name: 100 * (getattr(end, name) - getattr(start, name)) / wall for name in ("server", "browser", "bench")}
+    if server is not None:
+        used["server"] = 100 * sum(server.spent().values()) / wall
     machine = 100 * (end.busy - start.busy) / max(1, end.total - start.total)
     return {**used, "other": machine * os.cpu_count() - sum(used.values()), "machine": machine}
 
@@ -176,3 +179,33 @@ def serve_backends(proxy_port: int) -> dict[str, int]:
         if name is not None and pid != proxy:
             found.setdefault(name, pid)  # the top process of a backend (its children inherit the variable)
     return found
+
+
+class CpuLedger:
+    """CPU seconds of named groups of processes whose members may die or start during the
+    window (a backend killed and restarted): each process counts from its first reading (or from 0
+    if it started after the window opened) to its last reading while alive."""
+
+    def __init__(self, groups: dict[str, list[int]]):
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.group: dict[int, str] = {}
+        self.read(groups, opening=True)
+
+    def read(self, groups: dict[str, list[int]], opening: bool = False) -> None:
+        for name, pids in groups.items():
+            for pid in pids:
+                try:
+                    fields = _stat_fields(pid)
+                except OSError:
+                    continue  # gone: its last reading stands
+                seconds = (int(fields[11]) + int(fields[12])) / TICKS
+                self.first.setdefault(pid, seconds if opening else 0.0)
+                self.last[pid], self.group[pid] = seconds, name
+
+    def spent(self) -> dict[str, float]:
+        """CPU seconds per group between the opening reading and the last."""
+        totals: dict[str, float] = {}
+        for pid, name in self.group.items():
+            totals[name] = totals.get(name, 0.0) + self.last[pid] - self.first[pid]
+        return totals

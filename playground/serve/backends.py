@@ -86,7 +86,9 @@ def stop_all(processes: Iterable[subprocess.Popen], timeout: float = 10.0) -> No
 
 
 class StreamlitProcess:
-    """`python -m streamlit run app.py` on `backend.port`, with PLAYGROUND_BACKEND=`backend.name`."""
+    """`streamlit run app.py` on `backend.port`, with PLAYGROUND_BACKEND=`backend.name`, through
+    the warm start (playground.ui.serving: the app's imports are done before the process answers
+    its health check, so the proxy sends no student to a process still importing)."""
 
     def __init__(self, backend: Backend, log_dir: Path, env: dict[str, str]):
         self.backend = backend
@@ -100,7 +102,7 @@ class StreamlitProcess:
         return self.process.pid if self.process else None
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "streamlit", "run", "app.py",
+        return [sys.executable, "-m", "playground.ui.serving", "run", "app.py",
                 "--server.address", self.backend.host, "--server.port", str(self.backend.port),
                 "--server.headless", "true", "--server.fileWatcherType", "none"]
 

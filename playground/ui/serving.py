@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import functools
 import importlib
+import pkgutil
 
 from threadpoolctl import threadpool_limits
 
-# What the pages import (directly or on their first run) beyond Streamlit itself.
-WARM_MODULES = ("sklearn.model_selection", "sklearn.datasets", "pandas", "playground.figures", "playground.export",
-                "playground.ui.controls", "playground.ui.live_view", "playground.ui.compare_view",
-                "playground.ui.export_panel", "playground.ui.own_data", "playground.ui.sweep_view",
-                "playground.ui.step_trace", "playground.walkthrough")
+# What the pages import (directly or on their first run) beyond Streamlit and the project itself.
+WARM_MODULES = ("sklearn.model_selection", "sklearn.datasets", "pandas")
 
 
 @functools.cache
@@ -38,10 +36,15 @@ def limit_blas_threads() -> None:
 
 
 def warm_imports(modules: tuple[str, ...] = WARM_MODULES) -> None:
-    """Limit BLAS to one thread and import `modules`, so that a session's first run finds them loaded."""
+    """Limit BLAS to one thread and import `modules` and every module of the project (but the
+    serving command's own), so that a session's first run finds them loaded."""
+    import playground
+
     limit_blas_threads()
-    for name in modules:
-        importlib.import_module(name)
+    project = (info.name for info in pkgutil.walk_packages(playground.__path__, "playground."))
+    for name in (*modules, *project):
+        if not name.endswith("__main__") and not name.startswith("playground.serve"):
+            importlib.import_module(name)
 
 
 def main(argv: list[str] | None = None) -> None:
