@@ -51,11 +51,11 @@ def test_the_framework_notes_and_class_names_cover_every_optimizer_and_schedule(
 
 
 def test_the_config_and_the_estimators_take_the_registries_names():
-    assert HIDDEN_ACTIVATIONS == activations.hidden_names()
-    assert INITIALIZERS == initializers.INITIALIZERS.names()
+    assert activations.hidden_names() == HIDDEN_ACTIVATIONS
+    assert initializers.INITIALIZERS.names() == INITIALIZERS
     assert OPTIMIZERS == optimizers.OPTIMIZERS.names() == estimators.OPTIMIZER_NAMES
-    assert SCHEDULES == schedules.SCHEDULES.names()
-    assert REGULARIZATIONS == ("none", *regularizers.REGULARIZERS.names())
+    assert schedules.SCHEDULES.names() == SCHEDULES
+    assert ("none", *regularizers.REGULARIZERS.names()) == REGULARIZATIONS
 
 
 @pytest.mark.parametrize("name", activations.ACTIVATIONS.names())
