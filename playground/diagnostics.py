@@ -14,13 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from .network import HiddenLayer
-from .nn import Dense, Sequential
+from .nn import Dense, Sequential, activations
 
 # TensorBoard's distribution bands: min, +-1.5 sigma, +-1 sigma, +-0.5 sigma, median, max.
 PERCENTILES = (0, 7, 16, 31, 50, 69, 84, 93, 100)
 HISTOGRAM_BINS = 20
-# Output ranges of the bounded activations, used as histogram ranges.
-BOUNDED_RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "step": (0.0, 1.0)}
 
 THRESHOLDS = {
     "saturation_tanh": 0.97,       # |h| above this counts as saturated
@@ -110,7 +108,7 @@ def layer_stats(model: Sequential, hidden: list[HiddenLayer], X: np.ndarray, Y: 
     for layer in hidden:
         a, grad = layer.output.outputs, layer.output.grad_output
         mask = saturated(layer.activation, a)
-        edges_range = BOUNDED_RANGES.get(layer.activation)
+        edges_range = activations.get(layer.activation).output_range  # bounded ones: their range
         histogram, edges = np.histogram(a, bins=HISTOGRAM_BINS, range=edges_range)
         result.append(LayerStats(
             index=layer.index, activation=layer.activation, units=layer.units,

@@ -34,7 +34,7 @@ from sklearn.utils.validation import check_is_fitted, check_random_state, valida
 from .nn import Dense, Dropout, Sequential, activations, optimizers
 from .nn.regularizers import L2
 
-OPTIMIZER_NAMES = ("sgd", "rmsprop", "adam", "adamw", "adagrad")
+OPTIMIZER_NAMES = optimizers.OPTIMIZERS.names()
 
 
 class _PlaygroundEstimator(BaseEstimator):

@@ -147,12 +147,6 @@ class RunHistory:
             setattr(copy, name, [values[i] for i in keep])
         return copy
 
-    def nbytes(self) -> int:
-        """Memory held by the snapshots' arrays and the curves (approximate)."""
-        arrays = sum(a.nbytes for s in self.snapshots for a in (s.grid, s.grid_class, s.tiles, s.weights)
-                     if a is not None)
-        return arrays + 8 * 6 * len(self.epochs)
-
 
 @dataclass(frozen=True)
 class Change:
@@ -273,10 +267,6 @@ class Trainer:
         self.model.reset()
         self.rule = rule_for(self.config, self.model)
         self._restart()
-
-    def regenerate(self, seed: int) -> None:
-        """New data from a new seed; the network keeps its weights (and its seed) and training goes on."""
-        self.apply(self.config.replace(seed=seed, weights_seed=self.config.network_seed))
 
     def new_weights(self, seed: int) -> Change:
         """The same data, a network started from the weights of another seed (at epoch 0)."""
@@ -547,8 +537,3 @@ class Trainer:
         if overfit:
             found.append(overfit)
         return found + diagnostics.signal_findings(self.signal_gains)
-
-    @property
-    def generalization_gap(self) -> float:
-        """Test loss minus training loss at the latest recorded epoch."""
-        return self.history.test_loss[-1] - self.history.train_loss[-1]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .nn import activations, losses
 from .tracing import LayerTrace, StepTrace
 
 PREVIEW_ROWS = 6   # rows of a matrix shown in full; more are summarised
@@ -71,24 +72,17 @@ class Step:
     edge_focus: int | None
 
 
-ACTIVATION_LATEX = {
-    "linear": "z", "relu": r"\max(0, z)", "leaky_relu": r"\max(0.2z, z)", "elu": r"\operatorname{ELU}(z)",
-    "gelu": r"\operatorname{GELU}(z)", "swish": r"z\,\sigma(z)", "silu": r"z\,\sigma(z)",
-    "softplus": r"\log(1 + e^{z})", "sigmoid": r"\sigma(z) = \frac{1}{1 + e^{-z}}", "tanh": r"\tanh(z)",
-    "step": r"\mathbf{1}[z > 0]", "softmax": r"\frac{e^{z_j}}{\sum_k e^{z_k}}",
-}
-DERIVATIVE_LATEX = {
-    "linear": "1", "relu": r"\mathbf{1}[z > 0]", "leaky_relu": r"1 \text{ if } z > 0 \text{ else } 0.2",
-    "elu": r"1 \text{ if } z > 0 \text{ else } a + 1", "gelu": r"\operatorname{GELU}'(z)",
-    "swish": r"\sigma(z)\,(1 + z(1 - \sigma(z)))", "silu": r"\sigma(z)\,(1 + z(1 - \sigma(z)))",
-    "softplus": r"\sigma(z)", "sigmoid": r"a\,(1 - a)", "tanh": r"1 - a^2", "step": "0",
-}
-LOSS_LATEX = {
-    "binary_crossentropy": r"-\frac{1}{n}\sum_i \big[y_i \log a_i + (1 - y_i)\log(1 - a_i)\big]",
-    "categorical_crossentropy": r"-\frac{1}{n}\sum_i \sum_k y_{ik} \log a_{ik}",
-    "sparse_categorical_crossentropy": r"-\frac{1}{n}\sum_i \log a_{i, y_i}",
-    "mse": r"\frac{1}{nk}\sum_{i,k} (a_{ik} - y_{ik})^2",
-}
+def _activation_latex(name: str) -> str:
+    """f(z) of the engine's activation `name`, as LaTeX (its formula lives with its code)."""
+    return activations.get(name).formula if name in activations.ACTIVATIONS else name
+
+
+def _derivative_latex(name: str) -> str:
+    return activations.get(name).derivative_formula if name in activations.ACTIVATIONS else "f'(z)"
+
+
+def _loss_latex(name: str) -> str:
+    return losses.get(name).formula if name in losses.LOSSES else name
 
 
 PARAM_SYMBOLS = {"kernel": "W", "bias": "b", "gamma": "γ", "beta": "β"}
@@ -215,7 +209,7 @@ class _Story:
         argument = f"z{sup}" if layer.kind == "dense" else "y"
         self.nodes[c] = layer.outputs
         self.add("forward", f"Forward, {self.name(c)}: activations",
-                 f"a{sup} = f({argument}),\\quad f(z) = {ACTIVATION_LATEX.get(layer.activation, layer.activation)}",
+                 f"a{sup} = f({argument}),\\quad f(z) = {_activation_latex(layer.activation)}",
                  f"The activation **{layer.activation}** is applied to every "
                  + ("normalised value." if layer.kind != "dense" else "pre-activation"
                     + (" (over each row: softmax couples a row's outputs)." if layer.activation == "softmax" else ".")),
@@ -247,7 +241,7 @@ class _Story:
     def loss(self) -> None:
         trace, out = self.trace, self.trace.layers[-1]
         penalty = f" + penalty {trace.penalty:.10g}" if trace.penalty else ""
-        self.add("loss", "The loss", f"L = {LOSS_LATEX.get(trace.loss_name, trace.loss_name)}"
+        self.add("loss", "The loss", f"L = {_loss_latex(trace.loss_name)}"
                  + (r" + \text{penalty}" if trace.penalty else ""),
                  f"**{trace.loss_name}** of the outputs against the targets: data loss {trace.data_loss:.10g}"
                  f"{penalty} = **{trace.loss:.10g}**. This is the loss train_on_batch reports for this step "
@@ -286,7 +280,7 @@ class _Story:
             else:
                 self.add("backward", f"Backward, {self.name(c)}: delta",
                          r"\delta" + sup + r" = \frac{\partial L}{\partial a" + sup + r"} \odot f'(z" + sup
-                         + r"),\quad f'(z) = " + DERIVATIVE_LATEX.get(layer.activation, "f'(z)"),
+                         + r"),\quad f'(z) = " + _derivative_latex(layer.activation),
                          "The gradient arriving at the activations is multiplied, element by element, by the "
                          "activation's slope at each pre-activation: where the slope is small, little gets through.",
                          [Table(f"∂L/∂a{c}", layer.grad_output, columns=cols),
@@ -325,7 +319,7 @@ class _Story:
         self.nodes[c] = layer.grad_input
         self.add("backward", f"Backward, {self.name(c)}: through the activation",
                  r"\frac{\partial L}{\partial y} = \frac{\partial L}{\partial a} \odot f'(y),\quad f'(z) = "
-                 + DERIVATIVE_LATEX.get(layer.activation, "f'(z)"),
+                 + _derivative_latex(layer.activation),
                  "The gradient is multiplied by the activation's slope at each normalised value.",
                  [Table(f"∂L/∂a{c}", layer.grad_output, columns=cols), Table("f'(y)", layer.derivative, columns=cols),
                   Table("∂L/∂y", layer.grad_input, columns=cols)], column=c, label="∂L/∂y")

@@ -62,6 +62,11 @@ def test_a_live_learning_rate_change_applies_without_reset():
     assert trainer.history.learning_rate[-1] == 0.5
 
 
+def new_data(trainer: Trainer, seed: int) -> None:
+    """What the sidebar's New data does: a new data seed, the network's seed kept."""
+    trainer.apply(trainer.config.replace(seed=seed, weights_seed=trainer.config.network_seed))
+
+
 def test_changing_the_structure_rebuilds_and_says_so_while_new_data_keeps_the_weights():
     trainer = Trainer(config(n_samples=200))
     trainer.advance(epochs=2)
@@ -69,7 +74,7 @@ def test_changing_the_structure_rebuilds_and_says_so_while_new_data_keeps_the_we
     change = trainer.apply(trainer.config.replace(noise=0.2))
     assert change.kind == "data"
     assert np.array_equal(trainer.model.flat_params, weights) and trainer.epoch == 2
-    trainer.regenerate(seed=5)
+    new_data(trainer, seed=5)
     assert trainer.config.data.seed == 5 and np.array_equal(trainer.model.flat_params, weights)
     change = trainer.apply(trainer.config.replace(hidden=(LayerConfig(3, "relu"),)))
     assert change.kind == "rebuilt" and "rebuilt" in change.message
@@ -80,7 +85,7 @@ def test_a_share_link_reproduces_the_run_after_new_data_and_new_weights():
     trainer = Trainer(config(n_samples=200))
     start = trainer.model.flat_params.copy()
     trainer.advance(epochs=2)
-    trainer.regenerate(seed=5)  # new data, the same network
+    new_data(trainer, seed=5)  # new data, the same network
     assert trainer.config.data.seed == 5 and trainer.config.network_seed == 0
     trainer.reset()
     assert np.array_equal(trainer.model.flat_params, start)
@@ -174,7 +179,9 @@ def test_memory_stays_bounded_over_a_long_run():
     trainer.advance(epochs=10_000)
     assert trainer.epoch == 10_000
     assert len(trainer.history.snapshots) <= MAX_SNAPSHOTS
-    assert trainer.history.nbytes() < 30 * 2**20
+    snapshots = trainer.history.snapshots
+    held = sum(a.nbytes for s in snapshots for a in (s.grid, s.grid_class, s.tiles, s.weights) if a is not None)
+    assert held < 30 * 2**20
     epochs = [s.epoch for s in trainer.history.snapshots]
     assert epochs[0] == 0 and epochs[-1] > 9_000  # the whole run keeps its shape
 

@@ -20,13 +20,11 @@ import textwrap
 from ..config import Config
 from ..training import RunData
 from . import codegen_keras, codegen_torch
-from .codegen_common import Plan, call, num, result_section
+from .codegen_common import Plan, call, num, optimizer_class, result_section, schedule_class
 from .codegen_data import data_section
 
 DATA_MODES = ("generate", "embed")
 FRAMEWORKS = {"keras": "Keras 3", "pytorch": "PyTorch", "playground": "playground.nn"}
-OPTIMIZER_CLASSES = {"sgd": "SGD", "rmsprop": "RMSprop", "adam": "Adam", "adamw": "AdamW", "adagrad": "Adagrad"}
-SCHEDULE_CLASSES = {"exponential": "ExponentialDecay", "step": "StepDecay", "cosine": "CosineDecay"}
 MAX_EPOCHS = 1_000_000
 STDLIB = {"copy", "math"}
 
@@ -142,17 +140,17 @@ def _playground_sections(plan: Plan) -> tuple[list[str], str, str]:
                  + f"], input_dim={plan.n_inputs}, "
                  + ("seed=WEIGHTS_SEED)" if network.weights_seed is not None else "seed=SEED)"))
     kwargs = {k: num(v) for k, v in training.optimizer_kwargs().items()}
-    optimizer_class = OPTIMIZER_CLASSES[training.optimizer]
-    imports.append(f"from playground.nn.optimizers import {optimizer_class}")
+    optimizer = optimizer_class(training.optimizer)
+    imports.append(f"from playground.nn.optimizers import {optimizer}")
     if training.schedule != "constant":
-        schedule = SCHEDULE_CLASSES[training.schedule]
+        schedule = schedule_class(training.schedule)
         imports.append(f"from playground.nn.schedules import {schedule}")
         args = {"initial_learning_rate": num(training.learning_rate),
                 **{k: num(v) for k, v in training.schedule_kwargs().items()}}
         model.append("# The schedule is evaluated at the optimizer's step count (0 for the first step).\n"
                      f"learning_rate = {call(schedule, **args)}")
         kwargs["learning_rate"] = "learning_rate"
-    model.append(f"optimizer = {call(optimizer_class, indent=12, **kwargs)}")
+    model.append(f"optimizer = {call(optimizer, indent=12, **kwargs)}")
     model.append(f'model.compile(optimizer=optimizer, loss="{plan.config.loss}")\nprint(model.summary())')
     callbacks = ""
     if training.early_stopping:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..config import Config, LayerConfig
 from ..network import kernel_regularizer
+from ..nn import optimizers, schedules
 
 
 def num(value) -> str:
@@ -24,6 +25,17 @@ def num(value) -> str:
     if not math.isfinite(value):
         raise ValueError(f"A script can only hold finite numbers. Received: {value!r}")
     return repr(value)
+
+
+def optimizer_class(name: str) -> str:
+    """The class name of the optimizer `name`: the engine's, which Keras 3 and torch.optim share
+    (SGD, RMSprop, Adam, AdamW, Adagrad)."""
+    return optimizers.OPTIMIZERS.factory(name).__name__
+
+
+def schedule_class(name: str) -> str:
+    """The class name of the engine's schedule `name`, e.g. "CosineDecay"."""
+    return schedules.SCHEDULES.factory(name).__name__
 
 
 def call(name: str, *args: str, indent: int = 0, width: int = 116, **kwargs) -> str:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from .codegen_common import Plan, call, num
+from .codegen_common import Plan, call, num, optimizer_class
 
 ACTIVATIONS = {"linear": '"linear"', "relu": '"relu"', "leaky_relu": '"leaky_relu"', "elu": '"elu"',
                "gelu": "gelu_tanh", "swish": '"silu"', "silu": '"silu"', "softplus": '"softplus"',
                "sigmoid": '"sigmoid"', "tanh": '"tanh"', "step": "step"}
-INITIALIZERS = {"random_normal": "keras.initializers.RandomNormal(mean=0.0, stddev=0.05)",
-                "small": "keras.initializers.RandomNormal(mean=0.0, stddev=0.01)"}
-OPTIMIZERS = {"sgd": "SGD", "rmsprop": "RMSprop", "adam": "Adam", "adamw": "AdamW", "adagrad": "Adagrad"}
+INITIALIZERS = {"glorot_uniform": '"glorot_uniform"', "glorot_normal": '"glorot_normal"', "he_normal": '"he_normal"',
+                "he_uniform": '"he_uniform"', "lecun_normal": '"lecun_normal"',
+                "random_normal": "keras.initializers.RandomNormal(mean=0.0, stddev=0.05)",
+                "small": "keras.initializers.RandomNormal(mean=0.0, stddev=0.01)", "zeros": '"zeros"',
+                "ones": '"ones"'}
 OPTIMIZER_NOTES = {
     "sgd": "Keras keeps the velocity scaled by the learning rate (v = momentum v - lr g); the playground, like torch,\n"
            "# keeps b = momentum b + g and steps by lr b: the same steps while the learning rate is constant.",
@@ -67,7 +69,7 @@ def _optimizer(plan: Plan) -> tuple[list[str], str]:
         lines.append("# global_clipnorm clips the norm of all gradients together, as the playground does (Keras'\n"
                      "# clipnorm would clip each variable separately).")
         kwargs["global_clipnorm"] = num(training.clipnorm)
-    return lines, call(f"optimizers.{OPTIMIZERS[training.optimizer]}", indent=12, **kwargs)
+    return lines, call(f"optimizers.{optimizer_class(training.optimizer)}", indent=12, **kwargs)
 
 
 def sections(plan: Plan) -> tuple[list[str], str, str, list[str]]:
@@ -85,7 +87,7 @@ def sections(plan: Plan) -> tuple[list[str], str, str, list[str]]:
         lines.append(f"# weight_decay={num(plan.weight_decay)} as torch's coupled form (g += weight_decay * theta): "
                      "an L2 penalty of\n# weight_decay / 2 on every weight (Keras' own weight_decay is decoupled).")
     kernel = _regularizer(l1, l2 + decay)
-    init = INITIALIZERS.get(config.network.initializer, f'"{config.network.initializer}"')
+    init = INITIALIZERS[config.network.initializer]
     dense_kw = {"kernel_initializer": "kernel_initializer"}
     lines.append(f"kernel_initializer = {init}")
     if kernel:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .codegen_common import Plan, call, num, schedule_factor
+from .codegen_common import Plan, call, num, optimizer_class, schedule_factor
 
 ACTIVATIONS = {"linear": "nn.Identity()", "relu": "nn.ReLU()",
                "leaky_relu": "nn.LeakyReLU(0.2)  # Keras 3's and the playground's slope (torch's default 0.01)",
@@ -48,8 +48,7 @@ def _optimizer(plan: Plan) -> str:
     else:
         kwargs.update(initial_accumulator_value="0.1", eps=num(training.epsilon))
     kwargs["weight_decay"] = num(plan.weight_decay)
-    cls = {"sgd": "SGD", "rmsprop": "RMSprop", "adam": "Adam", "adamw": "AdamW", "adagrad": "Adagrad"}[name]
-    return call(f"torch.optim.{cls}", "model.parameters()", indent=12, **kwargs)
+    return call(f"torch.optim.{optimizer_class(name)}", "model.parameters()", indent=12, **kwargs)
 
 
 def sections(plan: Plan) -> tuple[list[str], str, str, list[str]]:

@@ -30,6 +30,7 @@ class Activation:
     name = ""
     formula = ""             # f(z) in LaTeX
     derivative_formula = ""  # f'(z) in LaTeX (a stands for f(z))
+    output_range: tuple[float, float] | None = None  # (low, high) of a bounded activation's outputs
 
     def __call__(self, z: np.ndarray) -> np.ndarray:
         """a = f(z), shaped like z."""
@@ -203,6 +204,7 @@ class Sigmoid(Activation):
     """1 / (1 + e^-z); f'(z) = a (1 - a), at most 0.25."""
 
     name = "sigmoid"
+    output_range = (0.0, 1.0)
     formula = r"\sigma(z) = \frac{1}{1 + e^{-z}}"
     derivative_formula = r"a\,(1 - a)"
 
@@ -218,6 +220,7 @@ class Tanh(Activation):
     """tanh(z); f'(z) = 1 - a^2, at most 1."""
 
     name = "tanh"
+    output_range = (-1.0, 1.0)
     formula = r"\tanh(z)"
     derivative_formula = r"1 - a^2"
 
@@ -238,6 +241,7 @@ class Step(Activation):
     """
 
     name = "step"
+    output_range = (0.0, 1.0)
     formula = r"\mathbf{1}[z > 0]"
     derivative_formula = "0"
 

@@ -26,6 +26,7 @@ class Loss:
     # The output activation whose combination with this loss has a fused, stable gradient.
     fused_activation: str | None = None
     sparse = False
+    formula = ""  # L(a, y) in LaTeX, a the outputs (n, k), y the targets
 
     def __call__(self, Y: np.ndarray, P: np.ndarray) -> float:
         """Mean loss of predictions P (n, k) against prepared targets Y (n, k)."""
@@ -52,6 +53,7 @@ class BinaryCrossentropy(Loss):
     """-mean(y log p + (1 - y) log(1 - p)) over outputs and batch, y in {0, 1}; fused with a sigmoid."""
 
     name = "binary_crossentropy"
+    formula = r"-\frac{1}{n}\sum_i \big[y_i \log a_i + (1 - y_i)\log(1 - a_i)\big]"
     fused_activation = "sigmoid"
 
     def __call__(self, Y, P):
@@ -77,6 +79,7 @@ class CategoricalCrossentropy(Loss):
     """-mean over the batch of sum_k y_k log p_k, for one-hot y; fused with a softmax output."""
 
     name = "categorical_crossentropy"
+    formula = r"-\frac{1}{n}\sum_i \sum_k y_{ik} \log a_{ik}"
     fused_activation = "softmax"
 
     def __call__(self, Y, P):
@@ -98,6 +101,7 @@ class SparseCategoricalCrossentropy(CategoricalCrossentropy):
     """Categorical cross-entropy whose targets are integer class indices (one-hot encoded here)."""
 
     name = "sparse_categorical_crossentropy"
+    formula = r"-\frac{1}{n}\sum_i \log a_{i, y_i}"
     sparse = True
 
 
@@ -106,6 +110,7 @@ class MeanSquaredError(Loss):
     """mean((p - y)^2) over outputs and batch."""
 
     name = "mse"
+    formula = r"\frac{1}{nk}\sum_{i,k} (a_{ik} - y_{ik})^2"
 
     def __call__(self, Y, P):
         return float(np.mean((P - Y) ** 2))

@@ -34,6 +34,13 @@ class Registry:
     def __iter__(self) -> Iterator[str]:
         return iter(self._entries)
 
+    def factory(self, name: str) -> Callable[..., Any]:
+        """The class (or function) registered under `name`, unbuilt; ValueError for an unknown name."""
+        if isinstance(name, str) and name in self._entries:
+            return self._entries[name]
+        raise ValueError(f"Unknown {self.kind}. Expected one of: {', '.join(self._entries)}. "
+                         f"Received: {self.kind}={name!r}")
+
     def get(self, spec: Any, base: type | None = None, **kwargs) -> Any:
         """Build the object named by `spec`; pass objects of type `base` through unchanged.
 
@@ -44,9 +51,4 @@ class Registry:
         if isinstance(spec, dict) and "name" in spec:
             arguments = {k: v for k, v in spec.items() if k != "name"}
             return self.get(spec["name"], base, **{**arguments, **kwargs})
-        if isinstance(spec, str) and spec in self._entries:
-            return self._entries[spec](**kwargs)
-        raise ValueError(
-            f"Unknown {self.kind}. Expected one of: {', '.join(self._entries)}. "
-            f"Received: {self.kind}={spec!r}"
-        )
+        return self.factory(spec)(**kwargs)

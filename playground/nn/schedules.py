@@ -31,7 +31,6 @@ class Schedule:
         return {"name": self.name, **{k: v for k, v in vars(self).items()}}
 
 
-@SCHEDULES.register("constant")
 class Constant(Schedule):
     """The same learning rate at every step."""
 
@@ -41,7 +40,6 @@ class Constant(Schedule):
         return self.initial_learning_rate
 
 
-@SCHEDULES.register("exponential")
 class ExponentialDecay(Schedule):
     """lr * decay_rate ** (step / decay_steps), the exponent floored when `staircase`."""
 
@@ -60,7 +58,6 @@ class ExponentialDecay(Schedule):
         return self.initial_learning_rate * self.decay_rate**exponent
 
 
-@SCHEDULES.register("step")
 class StepDecay(ExponentialDecay):
     """Step decay: the rate is multiplied by decay_rate every decay_steps steps."""
 
@@ -68,7 +65,6 @@ class StepDecay(ExponentialDecay):
     staircase = True
 
 
-@SCHEDULES.register("cosine")
 class CosineDecay(Schedule):
     """lr * ((1 - alpha) * 0.5 * (1 + cos(pi * t)) + alpha), t = min(step, decay_steps) / decay_steps."""
 
@@ -85,6 +81,10 @@ class CosineDecay(Schedule):
         progress = min(step, self.decay_steps) / self.decay_steps
         cosine = 0.5 * (1.0 + math.cos(math.pi * progress))
         return self.initial_learning_rate * ((1.0 - self.alpha) * cosine + self.alpha)
+
+
+for _schedule in (Constant, StepDecay, ExponentialDecay, CosineDecay):  # in the order users see them
+    SCHEDULES.register(_schedule.name)(_schedule)
 
 
 def get(spec, initial_learning_rate: float, **kwargs) -> Schedule:

@@ -8,6 +8,9 @@ widgets of a page you leave), so the config in the session stays the single sour
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
@@ -16,6 +19,8 @@ from playground.config import (
     CUSTOM,
     DEFAULT_REG_RATE,
     DEFAULT_WEIGHT_DECAY,
+    FIELD_SECTION,
+    FIELDS,
     OPTIMIZER_PARAMS,
     SCHEDULE_PARAMS,
     Config,
@@ -23,6 +28,7 @@ from playground.config import (
     DataConfig,
     LayerConfig,
 )
+from playground.config.constraints import Flag, Number
 from playground.datasets import DATASETS, FEATURES
 from playground.uploads import CustomData
 
@@ -40,30 +46,109 @@ def _layer_key(index: int, name: str) -> str:
     return f"cfg_layer{index}_{name}"
 
 
+@dataclass(frozen=True)
+class Control:
+    """One sidebar widget for one config field: the widget shows ``show(config)`` and gives the
+    field ``read(value, widgets, previous)`` (value: the widget's; widgets: every widget by name).
+    Without them the widget shows the field as it is and gives it back cast to the field's kind."""
+
+    key: str
+    field: str
+    show: Callable[[Config], Any] | None = None
+    read: Callable[[Any, Mapping[str, Any], Config], Any] | None = None
+
+    def value(self, config: Config) -> Any:
+        if self.show is not None:
+            return self.show(config)
+        return getattr(getattr(config, FIELD_SECTION[self.field]), self.field)
+
+    def field_value(self, widgets: Mapping[str, Any], previous: Config) -> Any:
+        value = widgets[self.key]
+        return _cast(self.field, value) if self.read is None else self.read(value, widgets, previous)
+
+
+def _cast(field: str, value) -> Any:
+    """A widget's value as the field's kind in the config's table (a number input may give 3.0 for 3)."""
+    kind = FIELDS[field]
+    if isinstance(kind, Number):
+        return int(value) if kind.integer else float(value)
+    return bool(value) if isinstance(kind, Flag) else value
+
+
+def _variable_classes(widgets: Mapping[str, Any]) -> bool:
+    return widgets["dataset"] != CUSTOM and DATASETS[widgets["dataset"]].variable_classes
+
+
+def _reg_rate(value, widgets, previous: Config) -> float | None:
+    """The rate widget's value; None (the default rate) while it shows the default or is hidden."""
+    if widgets["regularization"] == "none":
+        return previous.network.reg_rate
+    value = float(value)
+    return None if value == DEFAULT_REG_RATE and previous.network.reg_rate is None else value
+
+
+def _weight_decay(value, widgets, previous: Config) -> float | None:
+    """AdamW's weight-decay widget; None (Keras's default) while it shows the default."""
+    optimizer = widgets["optimizer"]
+    if optimizer != "adamw":
+        return previous.training.weight_decay
+    value = float(value)
+    return None if value == DEFAULT_WEIGHT_DECAY[optimizer] and previous.training.weight_decay is None else value
+
+
+# The sidebar's widgets (key cfg_<key>) and the config field each edits; the input features and
+# the hidden layers are below (FEATURES, LAYER_FIELDS). clipnorm has two: the Clip checkbox and
+# the norm, kept while clipping is off.
+CONTROLS = (
+    Control("dataset", "dataset"),
+    Control("n_classes", "n_classes", show=lambda c: c.data.class_count or 2,
+            read=lambda v, w, _: int(v) if _variable_classes(w) else None),
+    Control("noise", "noise"),
+    Control("train_percent", "train_share", show=lambda c: round(c.data.train_share * 100),
+            read=lambda v, w, _: v / 100),
+    Control("n_samples", "n_samples"),
+    Control("seed", "seed"),
+    Control("weights_seed", "weights_seed", show=lambda c: c.network_seed),
+    Control("initializer", "initializer"),
+    Control("bias_init", "bias_init"),
+    Control("regularization", "regularization"),
+    Control("reg_rate", "reg_rate", show=lambda c: c.network.reg_rate if c.network.reg_rate is not None
+            else DEFAULT_REG_RATE, read=_reg_rate),
+    Control("optimizer", "optimizer"),
+    Control("learning_rate", "learning_rate"),
+    Control("momentum", "momentum"),
+    Control("nesterov", "nesterov", read=lambda v, w, _: bool(v) and w["momentum"] > 0),
+    Control("beta_1", "beta_1"),
+    Control("beta_2", "beta_2"),
+    Control("rho", "rho"),
+    Control("epsilon", "epsilon"),
+    Control("weight_decay", "weight_decay", show=lambda c: c.training.weight_decay
+            if c.training.weight_decay is not None else DEFAULT_WEIGHT_DECAY["adamw"], read=_weight_decay),
+    Control("schedule", "schedule"),
+    Control("decay_steps", "decay_steps"),
+    Control("decay_rate", "decay_rate"),
+    Control("batch_size", "batch_size"),
+    Control("clip", "clipnorm", show=lambda c: c.training.clipnorm is not None,
+            read=lambda v, w, _: float(w["clipnorm"]) if v else None),
+    Control("clipnorm", "clipnorm", show=lambda c: c.training.clipnorm or 1.0,
+            read=lambda v, w, _: float(v) if w["clip"] else None),
+    Control("early_stopping", "early_stopping"),
+    Control("patience", "patience"),
+    Control("show_test", "show_test"),
+    Control("discretize", "discretize"),
+    Control("grid", "grid"),
+    Control("log_scale", "log_scale"),
+)
+LAYER_FIELDS = ("units", "activation", "dropout", "batch_norm")  # per hidden layer: cfg_layer<i>_<field>
+
+
 def widget_values(config: Config) -> dict[str, object]:
     """Every widget key with the value that shows `config`."""
-    data, network, training, view = config.data, config.network, config.training, config.view
-    values = {
-        "dataset": data.dataset, "n_classes": data.class_count or 2, "noise": data.noise,
-        "train_percent": round(data.train_share * 100), "n_samples": data.n_samples, "seed": data.seed,
-        "weights_seed": config.network_seed, "n_layers": len(network.hidden), "initializer": network.initializer,
-        "bias_init": network.bias_init,
-        "regularization": network.regularization,
-        "reg_rate": DEFAULT_REG_RATE if network.reg_rate is None else network.reg_rate,
-        "optimizer": training.optimizer, "learning_rate": training.learning_rate, "momentum": training.momentum,
-        "nesterov": training.nesterov, "beta_1": training.beta_1, "beta_2": training.beta_2, "rho": training.rho,
-        "epsilon": training.epsilon,
-        "weight_decay": DEFAULT_WEIGHT_DECAY["adamw"] if training.weight_decay is None else training.weight_decay,
-        "schedule": training.schedule, "decay_steps": training.decay_steps, "decay_rate": training.decay_rate,
-        "batch_size": training.batch_size, "clip": training.clipnorm is not None,
-        "clipnorm": training.clipnorm or 1.0, "early_stopping": training.early_stopping,
-        "patience": training.patience, "show_test": view.show_test, "discretize": view.discretize,
-        "grid": view.grid, "log_scale": view.log_scale,
-    }
-    values = {_key(k): v for k, v in values.items()}
-    values.update({_key(f"feature_{name}"): name in data.features for name in FEATURES})
-    for index, layer in enumerate(network.hidden):
-        for name in ("units", "activation", "dropout", "batch_norm"):
+    values = {_key(control.key): control.value(config) for control in CONTROLS}
+    values[_key("n_layers")] = len(config.network.hidden)
+    values.update({_key(f"feature_{name}"): name in config.data.features for name in FEATURES})
+    for index, layer in enumerate(config.network.hidden):
+        for name in LAYER_FIELDS:
             values[_layer_key(index, name)] = getattr(layer, name)
     return values
 
@@ -219,52 +304,22 @@ def view_controls() -> None:
                     else _with_current(GRID_SIZES, _key("grid")), key=_key("grid"))
 
 
-def _reg_rate(previous: Config) -> float | None:
-    """The rate widget's value; None (the default rate) while it shows the default or is hidden."""
-    value = float(st.session_state[_key("reg_rate")])
-    if st.session_state[_key("regularization")] == "none":
-        return previous.network.reg_rate
-    return None if value == DEFAULT_REG_RATE and previous.network.reg_rate is None else value
-
-
-def _weight_decay(previous: Config) -> float | None:
-    """AdamW's weight-decay widget; None (Keras's default) while it shows the default."""
-    optimizer = st.session_state[_key("optimizer")]
-    if optimizer != "adamw":
-        return previous.training.weight_decay
-    value = float(st.session_state[_key("weight_decay")])
-    return None if value == DEFAULT_WEIGHT_DECAY[optimizer] and previous.training.weight_decay is None else value
+def config_from_values(values: Mapping[str, Any], previous: Config, custom: CustomData | None) -> Config:
+    """The config that the widget values (by key, as widget_values gives them) show; `custom`:
+    the session's own data, used when the Dataset widget selects it. ConfigError when invalid."""
+    widgets = {control.key: values[_key(control.key)] for control in CONTROLS}
+    changes = {control.field: control.field_value(widgets, previous) for control in CONTROLS}
+    hidden = tuple(LayerConfig(**{name: _cast(name, values[_layer_key(i, name)]) for name in LAYER_FIELDS})
+                   for i in range(int(values[_key("n_layers")])))
+    features = tuple(name for name in FEATURES if values[_key(f"feature_{name}")])
+    return previous.replace(**changes, custom=custom, hidden=hidden, features=features)
 
 
 def config_from_widgets(previous: Config, custom: CustomData | None) -> tuple[Config, str]:
-    """The config the widgets show (`custom`: the session's own data, used when the Dataset widget
-    selects it); on a ConfigError, the previous config and the error's message."""
-    get = lambda name: st.session_state[_key(name)]  # noqa: E731
-    hidden = tuple(LayerConfig(int(st.session_state[_layer_key(i, "units")]),
-                               st.session_state[_layer_key(i, "activation")],
-                               float(st.session_state[_layer_key(i, "dropout")]),
-                               bool(st.session_state[_layer_key(i, "batch_norm")]))
-                   for i in range(int(st.session_state[_key("n_layers")])))
-    features = tuple(name for name in FEATURES if st.session_state[_key(f"feature_{name}")])
-    own = get("dataset") == CUSTOM
-    variable = not own and DATASETS[get("dataset")].variable_classes
+    """The config the widgets show (see config_from_values); on a ConfigError, the previous config
+    and the error's message."""
     try:
-        return previous.replace(
-            dataset=get("dataset"), custom=custom,
-            n_classes=int(get("n_classes")) if variable else None, noise=float(get("noise")),
-            train_share=get("train_percent") / 100, n_samples=int(get("n_samples")), seed=int(get("seed")),
-            weights_seed=int(get("weights_seed")), bias_init=float(get("bias_init")),
-            features=features, hidden=hidden, initializer=get("initializer"),
-            regularization=get("regularization"), reg_rate=_reg_rate(previous),
-            optimizer=get("optimizer"), learning_rate=float(get("learning_rate")), momentum=float(get("momentum")),
-            nesterov=bool(get("nesterov")) and get("momentum") > 0, beta_1=float(get("beta_1")),
-            beta_2=float(get("beta_2")), rho=float(get("rho")), epsilon=float(get("epsilon")),
-            weight_decay=_weight_decay(previous),
-            schedule=get("schedule"), decay_steps=int(get("decay_steps")), decay_rate=float(get("decay_rate")),
-            batch_size=int(get("batch_size")), clipnorm=float(get("clipnorm")) if get("clip") else None,
-            early_stopping=bool(get("early_stopping")), patience=int(get("patience")),
-            show_test=bool(get("show_test")), discretize=bool(get("discretize")), grid=int(get("grid")),
-            log_scale=bool(get("log_scale"))), ""
+        return config_from_values(st.session_state, previous, custom), ""
     except ConfigError as error:
         return previous, str(error)
 
