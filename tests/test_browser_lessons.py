@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from browser import chromium_context, screenshot, wait_idle
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from playground.presets import LESSONS
@@ -106,5 +107,13 @@ def test_the_sidebar_keeps_its_labels_whole_at_1600(playwright, app_url):
         page.wait_for_selector(".st-key-cfg_show_test", state="attached")
         labels = ('[data-testid="stSidebar"] [data-testid="stWidgetLabel"] p, [data-testid="stSidebar"] label p, '
                   '[data-testid="stSidebar"] button p, [data-testid="stSidebar"] button div')
+        # On a busy machine the sidebar is still being drawn (skeletons, web fonts) after the run is
+        # over: wait for a drawn sidebar whose labels are whole, and fail with the cut ones if it never comes.
+        try:
+            page.wait_for_function(f"""() => document.fonts.status === "loaded"
+                && !document.querySelector('[data-testid="stSidebar"] [data-testid="stSkeleton"]')
+                && ({TRUNCATED_JS})({labels!r}).length === 0""", timeout=30_000)
+        except PlaywrightTimeout:
+            screenshot(page, "sidebar-1600-cut")
         assert not page.evaluate(TRUNCATED_JS, labels)
         screenshot(page, "sidebar-1600")

@@ -327,7 +327,7 @@ def config_from_widgets(previous: Config, custom: CustomData | None) -> tuple[Co
 # Streamlit's 256 px sidebar cuts the labels of side-by-side controls ("Show test...", "Ea..."):
 # 22rem holds them whole at 16 px type, New data and New weights side by side too (and scales with
 # presentation mode's larger type).
-SIDEBAR_CSS = '<style>[data-testid="stSidebar"][aria-expanded="true"] { min-width: 22rem; }</style>'
+SIDEBAR_CSS = '<style>[data-testid="stSidebar"][data-collapsed="false"] { min-width: 22rem; }</style>'
 
 
 def sidebar(config: Config, custom: CustomData | None) -> tuple[Config, str]:
