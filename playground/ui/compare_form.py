@@ -65,7 +65,7 @@ def apply_form(live: state.LiveRun, index: int) -> None:
     configs, labels = [r.config for r in runs], [r.label for r in runs]
     configs[index], labels[index] = new, auto_label(configs[0], new)
     replace(live, configs, labels, f"Run {letter} now differs from A in: {labels[index]}. "
-                                       "Every run restarts at epoch 0.")
+                                   "Every run restarts at epoch 0.")
 
 
 def run_form(live: state.LiveRun, index: int) -> None:
