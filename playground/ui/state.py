@@ -76,6 +76,7 @@ class LiveRun:
 
     @property
     def comparison(self) -> Comparison:
+        """Compare's runs (its `run`)."""
         return self.run
 
     @property
@@ -90,11 +91,6 @@ class LiveRun:
     @property
     def running(self) -> bool:
         return self.clock.running
-
-    @property
-    def page(self) -> str:
-        """The page that shows this run: where its messages are flashed, and its widgets' key prefix."""
-        return "compare" if self.comparing else "playground"
 
     def key(self, name: str) -> str:
         """A widget key of this run's page: "play" on the Playground, "compare_play" on Compare."""
