@@ -27,7 +27,7 @@ step.button("Step", icon=":material/skip_next:", key="diag_step", on_click=state
 ten.button("10 epochs", icon=":material/fast_forward:", key="diag_ten", on_click=state.step, args=(session, 10),
            width="stretch", disabled=not ready, help="Train ten epochs.")
 
-pacing.steps_panel(trainer, session, session.lock, state.pause)
+pacing.steps_panel(session)
 
 history = trainer.history
 snapshots = list(history.snapshots)
@@ -37,7 +37,7 @@ layers = ", ".join(f"{h.units} {h.activation}" for h in trainer.hidden) or "no h
 every = "every epoch" if history.snapshot_every == 1 else f"every {history.snapshot_every} epochs"
 st.caption(f"The Playground's run at epoch {trainer.epoch:,}, hidden layers {layers}: {len(snapshots)} "
            f"snapshot{'s' if len(snapshots) > 1 else ''}, one {every}.")
-if session.running and session.goal is None:
+if session.running and session.clock.goal is None:
     st.info("The run is playing on the Playground page and goes on when you return there; this page shows it "
             "as it was when you opened it. Step or Refresh to update.", icon=":material/pause_circle:")
 if trainer.status == "diverged":

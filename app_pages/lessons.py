@@ -15,8 +15,7 @@ def open_lesson(lesson: Lesson, flags: PresentationFlags) -> None:
     if lesson.is_comparison:
         presentation.hand_off(lesson)
     else:
-        state.load_config(session, lesson.config)
-        presentation.mark_lesson(session, lesson)
+        state.load_config(session, lesson.config, lesson)
     st.warning(presentation.switch_to(lesson.page) + " The lesson's runs are ready for it.")
 
 

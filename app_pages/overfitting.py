@@ -15,7 +15,7 @@ st.title("Overfitting explorer")
 st.caption("One run shows one pair of train and test curves. Here every value of a knob is trained from several "
            "seeds, so the picture of the textbooks appears: test loss against model capacity, regularization or "
            "data, with the sweet spot in the middle.")
-presentation.lesson_text(session)
+presentation.lesson_box(session.lesson)
 view.form(current)
 with st.container(key="panel_u_curve"):
     view.results(current)

@@ -3,34 +3,25 @@
 import streamlit as st
 
 from playground import figures
-from playground.ui import controls, export_panel, live_view, own_data, presentation, state
-from playground.ui.text import note
+from playground.ui import export_panel, live_view, own_data, presentation, state
+from playground.ui.text import flashed, note
 
 session = state.session()
 presentation.follow_lesson("playground")  # a comparison lesson's link goes on to the Compare page
 presentation.apply_presentation()
-controls.seed_widgets(session.config, force=session.widgets_seeded_for is None)
-session.widgets_seeded_for = session.config
-config, error = controls.sidebar(session.config, session.custom)
-state.apply_config(session, config)
-state.sync_url(session.config)
+error = state.follow_sidebar(session)
 
 st.title("Neural Network Playground")
-presentation.lesson_text(session)
-for text in session.notes:
-    note("warning", f"The link asked for something out of bounds: {text}")
-session.notes = []
+presentation.lesson_box(session.lesson)
+flashed("playground")  # what the link changed; a rebuilt network's toast
 if error:
     note("error", f"This combination is not valid, so the run keeps its previous settings. {error}")
-if session.change is not None and session.change.kind == "rebuilt":
-    note("toast", session.change.message)
-    session.change = None
 
-focus = presentation.focus(presentation.active_lesson(session))
+focus = presentation.focus(session.lesson)
 live_view.toolbar(session)
 if focus is None:
     own_data.panel(session)
-live_view.live_panel(session, focus)
+live_view.live_panel(session, live_view.draw, focus)
 if focus is not None:  # presenting a lesson: its panel first, your own data below
     own_data.panel(session)
 

@@ -40,12 +40,12 @@ def test_a_step_too_long_for_its_click_trains_on_in_frames_to_exactly_one_epoch(
     at = open_playground(LARGE)
     session = at.session_state[SESSION_KEY]
     click(at, "step")
-    assert session.trainer.epoch == 0 and session.goal == 1 and session.running
+    assert session.trainer.epoch == 0 and session.clock.goal == 1 and session.running
     assert 0 < session.trainer.epoch_progress < 1
     assert any("Training epoch 1 of 1" in text for text in progress_texts(at))
     assert at.button(key="pause")  # the way to stop it
     assert frames_until_idle(at, session) >= 1
-    assert session.trainer.epoch == 1 and session.goal is None and not session.running
+    assert session.trainer.epoch == 1 and session.clock.goal is None and not session.running
     assert session.trainer.history.epochs == [0, 1]
     assert not progress_texts(at)
 
@@ -55,7 +55,7 @@ def test_pause_stops_a_long_step_where_it_is(slow_clicks):
     session = at.session_state[SESSION_KEY]
     click(at, "step")
     click(at, "pause")
-    assert session.goal is None and not session.running and session.trainer.epoch == 0
+    assert session.clock.goal is None and not session.running and session.trainer.epoch == 0
     progress = session.trainer.epoch_progress
     run(at)
     assert session.trainer.epoch_progress == progress  # nothing trains after Stop
@@ -67,10 +67,10 @@ def test_diagnostics_ten_epochs_go_on_in_frames_with_a_stop_button(slow_clicks):
     at.switch_page("app_pages/diagnostics.py")
     run(at)
     click(at, "diag_ten")
-    assert session.goal == 10 and session.trainer.epoch < 10
+    assert session.clock.goal == 10 and session.trainer.epoch < 10
     assert at.button(key="steps_stop")
     click(at, "steps_stop")
-    assert session.goal is None and not session.running
+    assert session.clock.goal is None and not session.running
     epoch = session.trainer.epoch
     click(at, "diag_step")
     assert frames_until_idle(at, session) >= 1
@@ -86,9 +86,9 @@ def test_compare_step_goes_on_in_frames_and_keeps_the_runs_in_step(slow_clicks):
     click(at, "compare_add")
     current = at.session_state["compare_session"]
     click(at, "compare_step")
-    assert current.goal == 1 and current.running and current.comparison.epoch == 0
+    assert current.clock.goal == 1 and current.running and current.comparison.epoch == 0
     frames_until_idle(at, current)
-    assert current.goal is None and [t.epoch for t in current.comparison.trainers] == [1, 1]
+    assert current.clock.goal is None and [t.epoch for t in current.comparison.trainers] == [1, 1]
 
 
 def test_how_it_learns_traces_once_per_state_and_a_huge_batch_on_its_first_rows(monkeypatch):
@@ -127,17 +127,17 @@ def test_the_seed_spread_trains_in_slices_and_stop_keeps_the_seeds_it_finished(s
     run(at)
     at.switch_page("app_pages/compare.py")
     run(at)
-    current = at.session_state["compare_session"]
     at.number_input(key="spread_epochs").set_value(2)
     click(at, "run_spread")
-    job = current.spread_job
-    assert job is not None and current.spread is None
+    spread = at.session_state["compare_spread"]
+    job = spread.job
+    assert job is not None and spread.result is None
     assert any("Training seed" in text for text in progress_texts(at))
     while len(job.finished) < 2:
         run(at)
     click(at, "spread_stop")
-    assert current.spread_job is None
-    config, epochs, spread = current.spread
+    assert spread.job is None
+    config, epochs, spread = spread.result
     assert epochs == 2 and spread.seeds == job.seeds[:len(job.finished)] and len(spread.seeds) >= 2
 
 
@@ -163,7 +163,7 @@ def test_the_bounds_link_opens_plays_and_steps_within_its_memory_budget():
         assert session.trainer.grid_size < 200 and session.trainer.snapshot().grid.shape[0] == session.trainer.grid_size
         assert any("drawn on a" in caption.value and "instead of 200×200" in caption.value for caption in at.caption)
         click(at, "step")  # one epoch of 4,500 batches cannot fit in a click: it goes on in frames
-        assert session.goal == 1 and session.trainer.epoch == 0
+        assert session.clock.goal == 1 and session.trainer.epoch == 0
         run(at)
         click(at, "pause")
         _, peak = tracemalloc.get_traced_memory()

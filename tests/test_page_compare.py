@@ -233,7 +233,7 @@ def test_multiclass_and_regression_runs_compare_and_spread(dataset):
     at.number_input(key="spread_epochs").set_value(2)
     click(at, "run_spread")
     spread_done(at)
-    spread = at.session_state[SESSION_KEY].spread[2]
+    spread = at.session_state["compare_spread"].result[2]
     assert (spread.class_share is None) == (dataset == "sine")
 
 
@@ -270,8 +270,11 @@ def test_a_hand_over_on_different_data_is_refused_with_a_message():
 def test_a_changed_playground_run_can_become_the_new_run_a():
     at = open_compare()
     add_run(at, learning_rate=0.1)
-    playground = at.session_state["playground_session"]
-    playground.config = playground.config.replace(noise=0.2)
+    at.switch_page("app_pages/playground.py")
+    run(at)
+    at.slider(key="cfg_noise").set_value(0.2)  # the Playground's run changes ...
+    run(at)
+    at.switch_page(PAGE)
     run(at)
     click(at, "compare_from_playground")
     (only,) = runs(at)
@@ -285,10 +288,10 @@ def test_a_changed_playground_run_can_become_the_new_run_a():
 
 def spread_done(at: AppTest, frames: int = 200) -> None:
     """Run the page (each run is one slice of the spread's fragment) until the spread is trained."""
-    while at.session_state[SESSION_KEY].spread_job is not None and frames:
+    while at.session_state["compare_spread"].job is not None and frames:
         run(at)
         frames -= 1
-    assert at.session_state[SESSION_KEY].spread_job is None
+    assert at.session_state["compare_spread"].job is None
 
 
 def test_seed_spread_trains_run_a_over_five_seeds_and_draws_the_band():
@@ -296,7 +299,7 @@ def test_seed_spread_trains_run_a_over_five_seeds_and_draws_the_band():
     at.number_input(key="spread_epochs").set_value(3)
     click(at, "run_spread")
     spread_done(at)
-    config, epochs, spread = at.session_state[SESSION_KEY].spread
+    config, epochs, spread = at.session_state["compare_spread"].result
     assert config == runs(at)[0].config and epochs == 3
     assert spread.seeds == (0, 1, 2, 3, 4) and len(spread.statuses) == 5
     assert list(spread.epochs) == [0, 1, 2, 3] and spread.test_loss.mean.shape == (4,)

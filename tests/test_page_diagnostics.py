@@ -125,7 +125,7 @@ def test_after_divergence():
 
 def test_a_playing_run_is_shown_as_it_was_and_not_trained_here():
     at = playground(steps=1)
-    at.session_state[SESSION_KEY].running = True  # as if Play were on when the user switched pages
+    at.session_state[SESSION_KEY].clock.running = True  # as if Play were on when the user switched pages
     diagnostics(at)
     assert any("playing on the Playground" in info.value for info in at.info)
     epoch = at.session_state[SESSION_KEY].trainer.epoch

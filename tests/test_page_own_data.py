@@ -85,7 +85,7 @@ def test_switching_to_a_generated_dataset_and_back_keeps_the_own_data():
     assert session_of(at).config.data.dataset == "spiral" and session_of(at).config.data.custom is None
     at.selectbox(key="cfg_dataset").set_value(CUSTOM)
     run(at)
-    assert session_of(at).config.data.custom is session_of(at).custom
+    assert session_of(at).config.data.custom is session_of(at).own.custom
 
 
 def test_drawn_points_train_once_there_are_enough_and_download_as_csv():
@@ -97,14 +97,14 @@ def test_drawn_points_train_once_there_are_enough_and_download_as_csv():
     click(at, "own_train")  # no points yet
     assert "0 points drawn; draw at least 20" in shown(at.error[0].value) and session.config == config
     for i in range(24):  # what 24 clicks on the boundary plot do (the browser test clicks for real)
-        add_or_remove(session.drawn, -5.0 + 0.4 * i, 3.0 if i % 2 else -3.0, 2 * (i % 2))
-    add_or_remove(session.drawn, -5.05, -3.02, 0)  # a click on the first point removes it
-    add_or_remove(session.drawn, float("nan"), 1.0, 0)  # not a point: ignored
-    add_or_remove(session.drawn, 40.0, -40.0, 1)  # outside the plot: on its corner
-    assert len(session.drawn) == 24 and session.drawn[-1] == (6.0, -6.0, 1)
+        add_or_remove(session.own.drawn, -5.0 + 0.4 * i, 3.0 if i % 2 else -3.0, 2 * (i % 2))
+    add_or_remove(session.own.drawn, -5.05, -3.02, 0)  # a click on the first point removes it
+    add_or_remove(session.own.drawn, float("nan"), 1.0, 0)  # not a point: ignored
+    add_or_remove(session.own.drawn, 40.0, -40.0, 1)  # outside the plot: on its corner
+    assert len(session.own.drawn) == 24 and session.own.drawn[-1] == (6.0, -6.0, 1)
     run(at)
     assert "Drawing: 24 points (class 0: 11, class 1: 1, class 2: 12;" in " ".join(c.value for c in at.caption)
-    lines = drawn_csv(session.drawn).decode().splitlines()
+    lines = drawn_csv(session.own.drawn).decode().splitlines()
     assert lines[0] == "x1,x2,label" and lines[1] == "-4.6,3.0,2" and lines[-1] == "6.0,-6.0,1" and len(lines) == 25
     click(at, "own_train")
     data = session.config.data
@@ -112,7 +112,7 @@ def test_drawn_points_train_once_there_are_enough_and_download_as_csv():
     assert data.class_count == 3 and data.custom.class_names == ("0", "1", "2")  # the classes drawn, none empty
     assert session.trainer.model.output_dim == 3  # a softmax over the three drawn classes
     click(at, "own_clear")
-    assert session.drawn == [] and session.config.data.custom is data.custom  # clearing keeps the trained data
+    assert session.own.drawn == [] and session.config.data.custom is data.custom  # clearing keeps the trained data
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -146,10 +146,10 @@ def test_one_sessions_own_data_is_invisible_to_another():
     upload(mine, "fruit.csv", quadrants_csv())
     mine.toggle(key="own_draw").set_value(True)
     run(mine)
-    add_or_remove(session_of(mine).drawn, 1.0, 1.0, 0)
+    add_or_remove(session_of(mine).own.drawn, 1.0, 1.0, 0)
     run(theirs)
-    assert session_of(theirs).custom is None and session_of(theirs).drawn == []
+    assert session_of(theirs).own.custom is None and session_of(theirs).own.drawn == []
     assert "Your own data" in mine.selectbox(key="cfg_dataset").options
     assert "Your own data" not in theirs.selectbox(key="cfg_dataset").options
     assert session_of(theirs).config.data.dataset == "circle"
-    assert session_of(mine).config.data.dataset == CUSTOM and len(session_of(mine).drawn) == 1
+    assert session_of(mine).config.data.dataset == CUSTOM and len(session_of(mine).own.drawn) == 1

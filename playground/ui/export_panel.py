@@ -23,7 +23,7 @@ def _download(label: str, kind: str, data, config, key: str) -> None:
                        key=key, width="stretch", on_click="ignore")
 
 
-def _files(session: state.Session) -> None:
+def _files(session: state.LiveRun) -> None:
     trainer, config = session.trainer, session.config
     first, second, third = st.columns(3)
     with first:
@@ -56,7 +56,7 @@ def _files(session: state.Session) -> None:
             note("error", f"These weights do not fit this network; nothing changed. {error}", where=right)
 
 
-def _animation(session: state.Session) -> None:
+def _animation(session: state.LiveRun) -> None:
     trainer, config = session.trainer, session.config
     if not trainer.history.snapshots:
         st.caption("Train a few epochs first: the animation is made of the run's snapshots.")
@@ -89,7 +89,7 @@ def script_epochs(trainer) -> int:
     return min(max(1, epochs), MAX_SCRIPT_EPOCHS)
 
 
-def _code(session: state.Session) -> None:
+def _code(session: state.LiveRun) -> None:
     config = session.config
     left, right = st.columns([2, 1])
     framework = left.segmented_control("Framework", list(FRAMEWORKS), format_func=FRAMEWORKS.get,
@@ -117,7 +117,7 @@ def _script(framework: str, config, epochs: int, data) -> str:
                      lambda: export.script(framework, config, epochs, data=data))
 
 
-def export_panel(session: state.Session) -> None:
+def export_panel(session: state.LiveRun) -> None:
     """The Export expander: files, animation and image, and code."""
     with st.expander("Export and import"):
         files, animation, code = st.tabs(["Files", "Animation and image", "Code"])

@@ -1,4 +1,5 @@
-"""The live part of the Playground: the toolbar and the fragment that trains and redraws.
+"""The live part of the Playground and Compare: the toolbar and the fragment that trains and
+redraws (shared), and the Playground's panels (Compare's are in compare_view).
 
 The fragment reruns every FRAME_SECONDS while the run plays. Each run trains for at most
 TRAIN_SECONDS (or the chosen number of epochs) and then hands the new figures to the live
@@ -28,37 +29,45 @@ TOOLBAR_COLUMNS = [1.4, 1.2, 1.2, 2.4, 1.8]
 BOUNDARY_HEIGHT = (540, 340)   # the boundary's height: normally, and while presenting a lesson (first screen)
 
 
-def toolbar(session: state.Session) -> None:
-    """Play/Pause, Step, Reset, speed and the epoch counter."""
-    play, step, reset, speed, _ = st.columns(TOOLBAR_COLUMNS, vertical_alignment="bottom")
-    ready = session.trainer.status == "ready"
-    common = {"args": (session,), "width": "stretch"}
-    if session.running:
-        play.button("Pause", icon=":material/pause:", key="pause", on_click=state.pause, **common)
+# The toolbar's help texts: for the Playground's one run, and for Compare's runs together.
+HELP = {False: {"step": "Train one epoch.", "reset": "Back to the initial weights (same seed, same weights).",
+                "speed": "'max' trains as many epochs as fit between two frames."},
+        True: {"step": "Train every run one epoch.", "reset": "Every run back to its initial weights.",
+               "speed": "'max' trains as many epochs as fit between two frames (shared by all runs)."}}
+
+
+def toolbar(live: state.LiveRun):
+    """Play/Pause, Step, Reset and the speed of `live` (the Playground's run or Compare's runs
+    together, keys by `live.key`); returns the toolbar's last column, for a page's own control."""
+    play, step, reset, speed, last = st.columns(TOOLBAR_COLUMNS, vertical_alignment="bottom")
+    ready, helps = live.run.can_train, HELP[live.comparing]
+    common = {"args": (live,), "width": "stretch"}
+    if live.running:
+        play.button("Pause", icon=":material/pause:", key=live.key("pause"), on_click=state.pause, **common)
     else:
-        play.button("Play", icon=":material/play_arrow:", key="play", on_click=state.play, type="primary",
-                    disabled=not ready, **common)
-    step.button("Step", icon=":material/skip_next:", key="step", on_click=state.step, help="Train one epoch.",
-                disabled=not ready, **common)
-    reset.button("Reset", icon=":material/restart_alt:", key="reset", on_click=state.reset,
-                 help="Back to the initial weights (same seed, same weights).", **common)
-    pace_widget(session, session.trainer, "speed")
-    speed.select_slider("Epochs per frame", SPEEDS, key="speed",
-                        help="'max' trains as many epochs as fit between two frames.")
+        play.button("Play", icon=":material/play_arrow:", key=live.key("play"), on_click=state.play,
+                    type="primary", disabled=not ready, **common)
+    step.button("Step", icon=":material/skip_next:", key=live.key("step"), on_click=state.step,
+                help=helps["step"], disabled=not ready, **common)
+    reset.button("Reset", icon=":material/restart_alt:", key=live.key("reset"), on_click=state.reset,
+                 help=helps["reset"], **common)
+    pace_widget(live, live.key("speed"))
+    speed.select_slider("Epochs per frame", SPEEDS, key=live.key("speed"), help=helps["speed"])
+    return last
 
 
-def pace_widget(session, run, key: str) -> None:
+def pace_widget(live: state.LiveRun, key: str) -> None:
     """Set the pace widget `key` from the config of a run loaded anew (a lesson or a link sets its
-    pace), and put a pace the user chose into the config, so the address bar carries it. Streamlit
-    drops a widget's key while its page is away, so a page visited again also starts from the config."""
-    if st.session_state.get(f"{key}_for") is not run or key not in st.session_state:
-        st.session_state[f"{key}_for"] = run
-        st.session_state[key] = session.config.view.pace
-    elif st.session_state.get(key) != session.config.view.pace:
-        state.apply_config(session, session.config.replace(pace=st.session_state[key]))
+    pace), and hand a pace the user chose to `state.set_pace`. Streamlit drops a widget's key while
+    its page is away, so a page visited again also starts from the config."""
+    if st.session_state.get(f"{key}_for") is not live.run or key not in st.session_state:
+        st.session_state[f"{key}_for"] = live.run
+        st.session_state[key] = live.config.view.pace
+    elif st.session_state.get(key) != live.config.view.pace:
+        state.set_pace(live, st.session_state[key])
 
 
-def _metrics(session: state.Session, snapshot) -> None:
+def _metrics(session: state.LiveRun, snapshot) -> None:
     """The cards, from the current snapshot: after a data change it holds the same weights' numbers on
     the new data (the history's last epoch was measured on the old data)."""
     metric = "R²" if session.config.data.task == "regression" else "accuracy"
@@ -70,7 +79,7 @@ def _metrics(session: state.Session, snapshot) -> None:
     columns[4].metric(f"Test {metric}", format_number(snapshot.test_metric, 3))
 
 
-def _status(session: state.Session) -> None:
+def _status(session: state.LiveRun) -> None:
     trainer = session.trainer
     if trainer.status == "diverged":
         st.error(f"{trainer.message} Press Reset to start again.", icon="💥")
@@ -86,16 +95,16 @@ def predictions(snapshot) -> dict[str, object] | None:
     return {"train": snapshot.train_classes, "test": snapshot.test_classes}
 
 
-def encoded(live, name: str, every: int, build) -> bytes | None:
-    """`build()` encoded, or while `live` (a Session or CompareState: .running, .frame, .encoded)
-    plays, its encoding from up to `every - 1` frames ago: charts that change little between two
-    frames are rebuilt less often (the browser skips a figure identical to the one it shows),
-    leaving the time to the boundary."""
-    if name in live.encoded and live.running and live.frame % every:
-        return live.encoded[name]
+def encoded(live: state.LiveRun, name: str, every: int, build) -> bytes | None:
+    """`build()` encoded, or while `live` plays, its encoding from up to `every - 1` frames ago:
+    charts that change little between two frames are rebuilt less often (the browser skips a
+    figure identical to the one it shows), leaving the time to the boundary."""
+    charts = live.charts
+    if name in charts.encoded and live.running and charts.frame % every:
+        return charts.encoded[name]
     figure = build()
-    live.encoded[name] = None if figure is None else figure_bytes(figure)
-    return live.encoded[name]
+    charts.encoded[name] = None if figure is None else figure_bytes(figure)
+    return charts.encoded[name]
 
 
 def network_chart(trainer, snapshot, height: int = 380) -> dict:
@@ -111,15 +120,15 @@ def health_chart(snapshot, height: int = 170) -> dict | None:
     return figures.health_figure(snapshot.layers, height=height, as_dict=True) if snapshot.layers else None
 
 
-def shown_findings(session: state.Session) -> list:
+def shown_findings(session: state.LiveRun) -> list:
     """The run's findings a class should see (diagnostics.worth_showing)."""
     return worth_showing(session.trainer.findings(), session.trainer.history.train_loss)
 
 
-def _boundary(session: state.Session, snapshot, height: int) -> None:
+def _boundary(session: state.LiveRun, snapshot, height: int) -> None:
     trainer, config = session.trainer, session.config
     if own_data.drawing():  # the output, and the points being drawn instead of the dataset's
-        boundary = figures.boundary_figure(snapshot, trainer.data, config, drawn=session.drawn, height=height,
+        boundary = figures.boundary_figure(snapshot, trainer.data, config, drawn=session.own.drawn, height=height,
                                            as_dict=True)
         live_chart(boundary, key="boundary", height=height, on_click=lambda event: own_data.on_click(session, event))
         st.caption(own_data.drawing_caption(session))
@@ -144,19 +153,18 @@ def _large_network_caption(trainer) -> None:
                    "every frame stays quick for everyone on this server.")
 
 
-def _loss(session: state.Session) -> None:
+def _loss(session: state.LiveRun) -> None:
     history, log_scale = session.trainer.history, session.config.view.log_scale
     live_chart(encoded(session, "loss", LOSS_EVERY, lambda: figures.loss_figure(
         history.thinned(LIVE_CURVE_POINTS), log_scale=log_scale, height=280, as_dict=True)), key="loss", height=280)
 
 
-def draw(session: state.Session, focus: str | None = None) -> None:
+def draw(session: state.LiveRun, focus: str | None = None) -> None:
     """Metrics, boundary, network, health strip and loss curves of the current state. A lesson's
     `focus` panel (see presentation.focus) comes first: the loss curves above the rest, the other
     panels with the metrics below them, on a shorter boundary."""
     trainer = session.trainer
     snapshot = trainer.snapshot()
-    session.frame += 1
     if focus == "loss_curves":
         _loss(session)
     if focus is None:
@@ -188,20 +196,20 @@ NO_STALE_FADE = """<style>
 </style>"""
 
 
-def live_panel(session: state.Session, focus: str | None = None) -> None:
-    """The fragment: train a chunk while playing, then redraw; stops the timer when the run ends.
-    `focus`: the lesson panel drawn first (see `draw`)."""
+def live_panel(live: state.LiveRun, draw, focus: str | None = None) -> None:
+    """The fragment of both pages: train a chunk of `live` while playing, then `draw(live, focus)`;
+    stops the timer when the play ends. `focus`: the lesson panel drawn first."""
     st.html(NO_STALE_FADE)
 
-    @st.fragment(run_every=FRAME_SECONDS if session.running else None)
+    @st.fragment(run_every=FRAME_SECONDS if live.running else None)
     def panel() -> None:
-        with session.lock:
-            if session.running and not advance_frame(session.trainer, session, st.session_state.get("speed", "max"),
-                                                     session.config.view.stop_at):
-                session.running = False
+        with live.lock:
+            if live.running and not advance_frame(live.run, live.clock, st.session_state.get(live.key("speed"), "max"),
+                                                  live.config.view.stop_at):
                 st.rerun()  # a full rerun re-creates the fragment without its timer
-            goal_progress(session.trainer, session)
+            goal_progress(live.run, live.clock)
+            live.charts.frame += 1
             with st.container(key="live_panel"):
-                draw(session, focus)
+                draw(live, focus)
 
     panel()

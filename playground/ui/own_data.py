@@ -1,8 +1,9 @@
 """Your own data on the Playground: upload a CSV, or draw points by clicking on the boundary plot.
 
-A dataset that loads becomes the session's own data (`Session.custom`) and the Dataset widget
+A dataset that loads becomes the session's own data (`LiveRun.own.custom`) and the Dataset widget
 switches to it; one that does not gets one message and changes nothing. Drawn points live in
-`Session.drawn` as (x1, x2, class) until "Train on these points" turns them into own data.
+`LiveRun.own.drawn` as (x1, x2, class) until "Train on these points" turns them into own data.
+The functions here are the only writers of `LiveRun.own`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import streamlit as st
 from playground.config import CUSTOM
 from playground.datasets import DOMAIN
 from playground.ui import state
-from playground.ui.text import escape_markdown, note
+from playground.ui.text import escape_markdown, flash, flashed
 from playground.uploads import (
     DEFAULT_COLUMNS,
     MAX_BYTES,
@@ -29,6 +30,7 @@ from playground.uploads import (
 
 UPLOAD_KEY = "own_csv"
 DRAW_KEY = "own_draw"
+PLACE = "own_data"                # where this panel's messages are flashed (text.flash)
 DRAW_CLASSES = 6                  # classes offered for drawing (a CSV may have up to 10)
 DRAW_CLASS_NAMES = tuple(str(k) for k in range(DRAW_CLASSES))
 # Streamlit's colour names nearest to the first six class colours, for the class picker.
@@ -36,28 +38,28 @@ CLASS_MARKS = ("orange", "blue", "green", "violet", "blue", "red")
 REMOVE_RADIUS = 0.4               # a click this close to a drawn point removes it (domain units)
 
 
-def _use(session: state.Session, data: CustomData, note: str) -> None:
+def _use(session: state.LiveRun, data: CustomData, note: str) -> None:
     """Make `data` the session's own data and select it (widget callbacks run before the page)."""
-    session.custom = data
-    session.own_data_note = ("success", note)
+    session.own.custom = data
+    flash(PLACE, "success", note)
     st.session_state["cfg_dataset"] = CUSTOM
 
 
-def _on_upload(session: state.Session) -> None:
+def _on_upload(session: state.LiveRun) -> None:
     file = st.session_state.get(UPLOAD_KEY)
     if file is None:  # the file was removed from the uploader: keep the data and the run
         return
     try:
         data = load_csv(file.getvalue())
     except DataError as error:
-        session.own_data_note = ("error", f"{file.name}: {error} The current data and run are unchanged.")
+        flash(PLACE, "error", f"{file.name}: {error} The current data and run are unchanged.")
         return
     _use(session, data, f"Loaded {file.name}: {len(data.y)} points. Training goes on with them.")
 
 
-def on_click(session: state.Session, event: dict) -> None:
+def on_click(session: state.LiveRun, event: dict) -> None:
     """A click on the boundary plot while drawing (see `add_or_remove`), with the chosen class."""
-    add_or_remove(session.drawn, event.get("x"), event.get("y"), int(st.session_state.get("own_class") or 0))
+    add_or_remove(session.own.drawn, event.get("x"), event.get("y"), int(st.session_state.get("own_class") or 0))
 
 
 def add_or_remove(drawn: list, x, y, label: int) -> None:
@@ -83,19 +85,19 @@ def drawing() -> bool:
     return bool(st.session_state.get(DRAW_KEY))
 
 
-def drawing_caption(session: state.Session) -> str:
-    counts = np.bincount([c for _, _, c in session.drawn], minlength=1)
+def drawing_caption(session: state.LiveRun) -> str:
+    counts = np.bincount([c for _, _, c in session.own.drawn], minlength=1)
     per_class = ", ".join(f"class {k}: {n}" for k, n in enumerate(counts) if n)
-    total = f"{len(session.drawn)} point{'' if len(session.drawn) == 1 else 's'}"
+    total = f"{len(session.own.drawn)} point{'' if len(session.own.drawn) == 1 else 's'}"
     return (f"Drawing: {total} ({per_class or 'none yet'}; at least {MIN_ROWS} of two classes to train). Click "
             f"on the plot to add a point of the chosen class; click on a drawn point to remove it.")
 
 
-def _train_on_drawn(session: state.Session) -> None:
+def _train_on_drawn(session: state.LiveRun) -> None:
     try:
-        data = drawn_data(session.drawn, DRAW_CLASS_NAMES)
+        data = drawn_data(session.own.drawn, DRAW_CLASS_NAMES)
     except DataError as error:
-        session.own_data_note = ("error", f"{error} The current data and run are unchanged.")
+        flash(PLACE, "error", f"{error} The current data and run are unchanged.")
         return
     _use(session, data, f"Training on your {len(data.y)} drawn points.")
 
@@ -127,7 +129,7 @@ def _describe(data: CustomData) -> None:
                      hide_index=True)
 
 
-def panel(session: state.Session) -> None:
+def panel(session: state.LiveRun) -> None:
     """The "Your own data" expander: upload, draw, and what is loaded."""
     with st.container(key="panel_own_data"), st.expander("Your own data", expanded=drawing()):
         upload, draw = st.columns(2)
@@ -148,12 +150,10 @@ def panel(session: state.Session) -> None:
                 left, middle, right = st.columns(3)
                 left.button("Train on these", key="own_train", on_click=_train_on_drawn, args=(session,),
                             type="primary", help=f"At least {MIN_ROWS} points of two classes or more.")
-                middle.button("Clear", key="own_clear", on_click=session.drawn.clear)
-                right.download_button("CSV", lambda: drawn_csv(list(session.drawn)), "drawn-points.csv",
+                middle.button("Clear", key="own_clear", on_click=session.own.drawn.clear)
+                right.download_button("CSV", lambda: drawn_csv(list(session.own.drawn)), "drawn-points.csv",
                                       "text/csv", key="own_download", icon=":material/download:",
                                       help="The drawn points as x1,x2,label")
-        if session.own_data_note is not None:
-            note(*session.own_data_note)
-            session.own_data_note = None  # shown once, on the run that follows the upload or the button
-        if session.custom is not None:
-            _describe(session.custom)
+        flashed(PLACE)  # shown once, on the run that follows the upload or the button
+        if session.own.custom is not None:
+            _describe(session.own.custom)

@@ -1,13 +1,14 @@
 """How a live run advances: frames while playing, and Steps too long for one click.
 
 Used by the Playground's and Compare's live panels alike; `run` is a Trainer or a Comparison
-(both have `epoch`, `epoch_progress`, `can_train` and `advance(epochs, seconds)`), `clock` the session state
-that holds `running`, `goal` and `last_frame`.
+(both have `epoch`, `epoch_progress`, `can_train`, `advance(epochs, seconds)` and `reset()`),
+`clock` its Clock. The functions here are the Clock's only writers.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -22,7 +23,27 @@ SPEEDS = PACES
 ACTION_SECONDS = 0.25     # what a click may train before the page answers (a Step goes on in frames)
 
 
-def start_epochs(run, clock, epochs: int) -> None:
+@dataclass
+class Clock:
+    """Whether a live run plays, and how its frames are paced."""
+
+    running: bool = False
+    goal: int | None = None      # the epoch a Step trains towards over several frames
+    last_frame: float = 0.0      # perf_counter() of the last live frame (0: none yet)
+
+
+def play(run, clock: Clock) -> None:
+    """Play `run` from the next frame on (nothing when it cannot train)."""
+    if run.can_train:
+        clock.running, clock.goal, clock.last_frame = True, None, 0.0
+
+
+def stop(clock: Clock) -> None:
+    """Pause: no more frames, and a Step's goal forgotten."""
+    clock.running, clock.goal = False, None
+
+
+def start_epochs(run, clock: Clock, epochs: int) -> None:
     """Train `run` (a Trainer or a Comparison) `epochs` more epochs for a Step button: at once when
     they fit in ACTION_SECONDS, else the rest in the live frames that follow, towards `clock.goal`,
     with a progress bar and Pause as the way to stop."""
@@ -33,12 +54,20 @@ def start_epochs(run, clock, epochs: int) -> None:
     clock.last_frame = 0.0
 
 
-def advance_frame(run, clock, speed: str, stop_at: int | None = None) -> bool:
+def advance_frame(run, clock: Clock, speed: str, stop_at: int | None = None) -> bool:
     """Advance `run` (a Trainer or a Comparison) for one frame: towards `clock.goal` if a Step set
     one, else by `speed` epochs, or at "max" by a share of the time since the last frame, kept in
     `clock.last_frame` (0: the first frame); never past `stop_at` (a lesson's budget) while the run
-    is before it (a run at or past it plays on freely). Returns False when the play ends here: the
-    run cannot train on, the Step's epochs are done, or the run has just reached `stop_at`."""
+    is before it (a run at or past it plays on freely). Returns False, and stops the clock, when
+    the play ends here: the run cannot train on, the Step's epochs are done, or the run has just
+    reached `stop_at`."""
+    going = _advance(run, clock, speed, stop_at)
+    if not going:
+        clock.running = False
+    return going
+
+
+def _advance(run, clock: Clock, speed: str, stop_at: int | None) -> bool:
     now = time.perf_counter()
     interval = now - clock.last_frame if clock.last_frame else FRAME_SECONDS
     clock.last_frame = now
@@ -57,28 +86,28 @@ def advance_frame(run, clock, speed: str, stop_at: int | None = None) -> bool:
     return run.can_train and not (left is not None and run.epoch >= stop_at)
 
 
-def goal_progress(run, clock) -> None:
+def goal_progress(run, clock: Clock) -> None:
     """While a Step trains over several frames: how far it is, and how to stop it."""
     if clock.goal is not None:
         st.progress(run.epoch_progress, text=f"Training epoch {run.epoch + 1:,} of {clock.goal:,}: "
                                              f"{run.epoch_progress:.0%} of its batches. Pause stops here.")
 
 
-def steps_panel(run, clock, lock, stop) -> None:
-    """For a page without a live panel (Diagnostics): a fragment that carries a Step too long for
-    its click on to `clock.goal` in frames, under a progress bar with a Stop button (`stop(clock)`),
-    and reruns the page when it is done."""
+def steps_panel(live) -> None:
+    """For a page without a live panel (Diagnostics): a fragment that carries a Step of `live` (a
+    state.LiveRun) too long for its click on to its goal in frames, under a progress bar with a
+    Stop button, and reruns the page when it is done."""
+    clock = live.clock
 
     @st.fragment(run_every=FRAME_SECONDS if clock.goal is not None else None)
     def panel() -> None:
         if clock.goal is None:
             return
-        with lock:
-            going = advance_frame(run, clock, "max")
+        with live.lock:
+            going = advance_frame(live.run, clock, "max")
         if not going:
-            clock.running = False
             st.rerun()  # the page shows the finished epochs; the fragment loses its timer
-        goal_progress(run, clock)
+        goal_progress(live.run, clock)
         st.button("Stop", icon=":material/stop:", key="steps_stop", on_click=stop, args=(clock,))
 
     panel()

@@ -25,7 +25,6 @@ from playground.presets import CONTROLS, LESSONS, PANELS, Lesson, PresentationFl
 
 URL_KEYS = ("lesson", "big", "hide")   # URL parameters that are not config settings
 FLAGS_KEY = "presentation_flags"
-LESSON_KEY = "active_lesson"            # (lesson key, the Trainer it was loaded into)
 PENDING_KEY = "lesson_page_pending"     # the page a lesson link asked for, followed once
 COMPARE_KEY = "compare_configs"         # (configs, labels) handed to the Compare page
 PAGE_FILES = {"playground": "app_pages/playground.py", "compare": "app_pages/compare.py",
@@ -100,32 +99,19 @@ def read_url(params: Mapping) -> tuple[Config, list[str], Lesson | None, Present
     return config, notes + config_notes, None, flags
 
 
-def begin(session, lesson: Lesson | None, flags: PresentationFlags) -> None:
+def begin(lesson: Lesson | None, flags: PresentationFlags) -> None:
     """Set up a new session opened by a link: its flags, and the lesson it names (if any), whose
-    page is opened once by `follow_lesson`."""
+    page is opened once by `follow_lesson` (a comparison's runs are handed to Compare)."""
     set_flags(flags)
     if lesson is not None:
-        mark_lesson(session, lesson)
+        if lesson.is_comparison:
+            hand_off(lesson)
         st.session_state[PENDING_KEY] = lesson.page
-
-
-def mark_lesson(session, lesson: Lesson) -> None:
-    """Remember that `session`'s current run is `lesson`'s (its first run, for a comparison, whose
-    runs are also handed to the Compare page)."""
-    st.session_state[LESSON_KEY] = (lesson.key, session.trainer)
-    if lesson.is_comparison:
-        hand_off(lesson)
 
 
 def hand_off(lesson: Lesson) -> None:
     """Put a comparison lesson's runs where the Compare page reads them: (configs, labels, lesson key)."""
     st.session_state[COMPARE_KEY] = (lesson.runs, lesson.labels, lesson.key)
-
-
-def active_lesson(session) -> Lesson | None:
-    """The lesson `session`'s run was loaded from, while it is still that run."""
-    key, trainer = st.session_state.get(LESSON_KEY, (None, None))
-    return LESSONS.get(key) if trainer is session.trainer else None
 
 
 def switch_to(page: str) -> str:
@@ -256,8 +242,3 @@ def lesson_box(lesson: Lesson | None) -> None:
     with st.container(key="panel_lesson_text"):
         st.info(f"**Lesson: {lesson.title}.** {lesson.watch} Train for about {lesson.epochs} epochs.",
                 icon=":material/school:")
-
-
-def lesson_text(session) -> None:
-    """The lesson's box above the run it loaded."""
-    lesson_box(active_lesson(session))

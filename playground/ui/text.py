@@ -4,7 +4,8 @@ Streamlit renders the body of st.info/warning/error/success/toast, captions and 
 markdown (CommonMark + GFM), plus its own `:color[...]` directives, `:material/icon:` icons,
 emoji shortcodes, LaTeX between `$` and bare URLs, which GFM turns into links. A share link's
 unknown key such as ``[Log in](https://evil.example)`` would then read as the app's own link.
-`escape_markdown` makes any text inert; `note` is the one way pages flash a message.
+`escape_markdown` makes any text inert; `note` is the one way pages show a message, and `flash`
+keeps one for the next run of a page (a callback's or a link's message) until `flashed` shows it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ _PUNCTUATION = frozenset(string.punctuation)
 # "fruit.csv" or "Received: x" stay findable with the browser's search.
 _WORDISH = re.compile(r"[\w+\-/]")
 KINDS = ("info", "success", "warning", "error", "toast")
+FLASH_KEY = "flashed_messages"   # session_state: [(place, kind, text, icon)] waiting to be shown
 
 
 def _visible(text: str) -> str:
@@ -74,3 +76,21 @@ def note(kind: str, text, *, icon: str | None = None, where=None) -> None:
         st.toast(body, icon=icon)
     else:
         getattr(where if where is not None else st, kind)(body, icon=icon)
+
+
+def flash(place: str, kind: str, text, *, icon: str | None = None) -> None:
+    """Keep `text` as a `kind` message (see `note`) until `flashed(place)` shows it once: what a
+    callback or a link did, shown by the page (or panel) named `place` on its next run."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}. Received: kind={kind!r}")
+    st.session_state.setdefault(FLASH_KEY, []).append((place, kind, str(text), icon))
+
+
+def flashed(place: str, where=None) -> None:
+    """Show (by `note`, into `where`) and forget the messages flashed for `place`."""
+    waiting = st.session_state.get(FLASH_KEY)
+    if not waiting:
+        return
+    st.session_state[FLASH_KEY] = [message for message in waiting if message[0] != place]
+    for _, kind, text, icon in (message for message in waiting if message[0] == place):
+        note(kind, text, icon=icon, where=where)
