@@ -105,4 +105,4 @@ def test_the_bounds_frame_sends_each_chart_within_its_byte_budget(bounds):
     assert len(points_of(boundary, "train")["x"]) == F.MAX_POINTS_DRAWN
     assert "draws 500 of the 4,500 training points" in F.points_note(bounds.data, config.view.show_test)
     notes = [a["text"] for a in network["layout"]["annotations"] if "more" in a["text"]]
-    assert notes == ["+1 more"] + ["+248 more"] * 8  # 9 inputs, 8 layers of 256: 8 units each shown
+    assert notes == ["+1<br>more"] + ["+248<br>more"] * 8  # 9 inputs, 8 layers of 256: 8 units each shown

@@ -32,6 +32,7 @@ OPACITY_BUCKETS = (0.35, 0.55, 0.75, 0.95)
 LABEL_ROOM = 1.7     # axis units left of the inputs and right of the outputs for names
 MAX_EDGES = 600      # edges drawn (and hover markers); fewer units are shown per layer beyond
 MIN_UNITS = 4        # ... but never fewer than this many per layer
+WRAP_NOTES_FROM = 6  # columns from which a "+N more" note takes two lines
 EMPTY = 201          # a compact canvas's value between tiles, drawn transparent (255 would be
                      # base64 '////', which Plotly's JSON escapes to 24 characters)
 
@@ -274,6 +275,7 @@ def network_figure(snapshot: Snapshot, hidden_units: list[int], input_names: lis
     # Column headers, "+N more" notes, class colours of multi-class outputs.
     top = TILE / 2 + 0.1  # headers sit above this, in the top margin if need be
     annotations = []
+    more = " more" if last < WRAP_NOTES_FROM else "<br>more"  # many columns: "+248 more" would touch its neighbour
     for column, name in enumerate(column_names):
         label = name
         if 0 < column < last:
@@ -283,7 +285,7 @@ def network_figure(snapshot: Snapshot, hidden_units: list[int], input_names: lis
                                 font=dict(size=11)))
         if widths[column] > shown[column]:
             annotations.append(dict(x=cx(column), y=row_y(shown[column] - 1) - TILE / 2 - 0.1,
-                                    text=f"+{widths[column] - shown[column]} more", showarrow=False,
+                                    text=f"+{widths[column] - shown[column]}{more}", showarrow=False,
                                     yanchor="top", font=dict(size=11, color="#777777")))
     shapes = []
     if n_out > 1:
