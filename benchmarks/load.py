@@ -426,6 +426,8 @@ def main():
     parser.add_argument("--change-every", type=float, default=5.0, help="s between a session's widget changes; 0: none")
     parser.add_argument("--warmup", type=float, default=3.0, help="s of training before the window")
     parser.add_argument("--settle", type=float, default=5.0, help="s of rest between rounds")
+    parser.add_argument("--quiet-patience", type=float, default=600.0,
+                        help="s to wait at most for a quiet machine (< 10 %% busy) before each round")
     parser.add_argument("--pin", action="store_true",
                         help="server on CPU 0, browser and benchmark on the others (as if on their own machines)")
     parser.add_argument("--bounds", type=int, default=0, metavar="K",
@@ -457,7 +459,7 @@ def main():
                 idle_rss = rss_mb(target.server_pids())
                 for count in counts:
                     for at_bounds in (0, args.bounds) if args.bounds else (0,):
-                        wait_for_quiet()
+                        wait_for_quiet(patience=args.quiet_patience)
                         results.append(measure_round(browser, target, count, args, idle_rss, at_bounds))
                         print(f"  N={count}{f' + {at_bounds} at the bounds' if at_bounds else ''} done", flush=True)
                         time.sleep(args.settle)

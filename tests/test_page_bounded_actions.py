@@ -151,7 +151,8 @@ def test_the_app_process_uses_one_blas_thread():
 
 def test_the_bounds_link_opens_plays_and_steps_within_its_memory_budget():
     """The largest run a link accepts (benchmarks/bounds.py): the page opens, says how it draws the
-    boundary, and a Step answers at once; the memory the session allocates stays in its budget."""
+    boundary (a coarser grid, a sample of the points), and a Step answers at once; the memory the
+    session allocates stays in its budget."""
     import tracemalloc
 
     from bounds import BOUNDS_QUERY
@@ -162,6 +163,7 @@ def test_the_bounds_link_opens_plays_and_steps_within_its_memory_budget():
         session = at.session_state[SESSION_KEY]
         assert session.trainer.grid_size < 200 and session.trainer.snapshot().grid.shape[0] == session.trainer.grid_size
         assert any("drawn on a" in caption.value and "instead of 200×200" in caption.value for caption in at.caption)
+        assert any("draws 500 of the 4,500 training points" in caption.value for caption in at.caption)
         click(at, "step")  # one epoch of 4,500 batches cannot fit in a click: it goes on in frames
         assert session.clock.goal == 1 and session.trainer.epoch == 0
         run(at)

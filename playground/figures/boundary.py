@@ -10,7 +10,9 @@ size), zmin/zmax fixed so colours never rescale between frames:
 - regression: z = (output + 1) x 100, i.e. [-1, 1] on the diverging scale, with a small colour bar.
 
 Points are float32 (train: circles with a white outline, test: diamonds with a dark outline);
-misclassified points get a dark ring.
+misclassified points get a dark ring. Each point costs the browser a styled SVG node on every
+redraw (measured in benchmarks/draw.py: 4,500 points and their rings ~0.7 s a redraw, 500 ~0.06 s),
+so a live chart may draw only the first `max_points` of the (shuffled) sets: `points_note` says so.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from ..training import RunData, Snapshot
 from . import palette
 
 AXIS_TITLES = ("X<sub>1</sub>", "X<sub>2</sub>")
+MAX_POINTS_DRAWN = 500  # points a live boundary draws (train and test together): as many as the default run has
 XY_HOVER = "x<sub>1</sub> %{x:.2f}, x<sub>2</sub> %{y:.2f}"
 
 
@@ -107,8 +110,41 @@ def marker_size(n: int) -> int:
     return 7 if n <= 400 else 5 if n <= 1500 else 4
 
 
-def point_traces(data: RunData, config: Config, show_test: bool) -> list[dict]:
-    """Training points (circles) and, when `show_test`, test points (diamonds), coloured by label or target."""
+def drawn_counts(n_train: int, n_test: int, max_points: int | None) -> tuple[int, int]:
+    """How many of `n_train` training and `n_test` shown test points to draw: all, or `max_points` in
+    the sets' proportion (at least one of a non-empty set)."""
+    total = n_train + n_test
+    if max_points is None or total <= max_points:
+        return n_train, n_test
+    if max_points < 2:
+        raise ValueError(f"Expected max_points >= 2 or None. Received: max_points={max_points}")
+    train = min(n_train, max(1 if n_train else 0, round(max_points * n_train / total)))
+    train = min(train, max_points - (1 if n_test else 0))
+    return train, min(n_test, max_points - train)
+
+
+def _shown_parts(data: RunData, show_test: bool, max_points: int | None) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """(name, X, y) of the train set and, when `show_test`, the test set, cut to `drawn_counts`."""
+    parts = [("train", data.X_train, data.y_train)] + ([("test", data.X_test, data.y_test)] if show_test else [])
+    counts = drawn_counts(len(data.y_train), len(data.y_test) if show_test else 0, max_points)
+    return [(name, X[:count], np.asarray(y)[:count]) for (name, X, y), count in zip(parts, counts, strict=False)]
+
+
+def points_note(data: RunData, show_test: bool, max_points: int | None = MAX_POINTS_DRAWN) -> str | None:
+    """What a boundary drawn with `max_points` leaves out, for a caption; None when it draws every point."""
+    n_train, n_test = len(data.y_train), len(data.y_test) if show_test else 0
+    train, test = drawn_counts(n_train, n_test, max_points)
+    if (train, test) == (n_train, n_test):
+        return None
+    sets = f"{train:,} of the {n_train:,} training points" + (f" and {test:,} of the {n_test:,} test points"
+                                                              if show_test else "")
+    return (f"The chart draws {sets} (a random sample), so that it redraws quickly; training, losses and "
+            "accuracy use them all.")
+
+
+def point_traces(data: RunData, config: Config, show_test: bool, max_points: int | None = None) -> list[dict]:
+    """Training points (circles) and, when `show_test`, test points (diamonds), coloured by label or target;
+    with `max_points`, only the first points of each set (see `drawn_counts`)."""
     regression = config.data.task == "regression"
     k = config.data.class_count
     if regression:
@@ -117,9 +153,7 @@ def point_traces(data: RunData, config: Config, show_test: bool) -> list[dict]:
     else:
         color_kw = dict(cmin=0, cmax=max(k, 2) - 1, colorscale=palette.point_scale(k))
         label = "class %{marker.color}"
-    parts = [("train", data.X_train, data.y_train)]
-    if show_test:
-        parts.append(("test", data.X_test, data.y_test))
+    parts = _shown_parts(data, show_test, max_points)
     size = marker_size(sum(len(p[1]) for p in parts))
     traces = []
     for name, X, y in parts:
@@ -148,21 +182,22 @@ def drawn_points_trace(points: Sequence[tuple[float, float, int]]) -> dict:
 
 
 def misclassified(snapshot: Snapshot, data: RunData, show_test: bool,
-                  predictions: Mapping[str, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                  predictions: Mapping[str, np.ndarray] | None = None,
+                  max_points: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Misclassified shown points: coordinates (m, 2), true labels (m,) and predicted labels (m,).
 
-    `predictions` maps "train" / "test" to predicted classes (n,); a missing part is read from the grid.
+    `predictions` maps "train" / "test" to predicted classes (n,) of the whole set; a missing part is
+    read from the grid. With `max_points`, only among the points drawn (see `drawn_counts`).
     """
-    parts = [("train", data.X_train, data.y_train)]
-    if show_test:
-        parts.append(("test", data.X_test, data.y_test))
     X_out, y_out, p_out = [], [], []
-    for name, X, y in parts:
+    for name, X, y in _shown_parts(data, show_test, max_points):
         given = None if predictions is None else predictions.get(name)
+        whole = len(data.y_train if name == "train" else data.y_test)
         predicted = classes_from_grid(snapshot, X) if given is None else np.asarray(given).reshape(-1)
-        if predicted.shape[0] != len(y):
-            raise ValueError(f"predictions[{name!r}] must hold one class per {name} point ({len(y)}). "
+        if predicted.shape[0] != (len(y) if given is None else whole):
+            raise ValueError(f"predictions[{name!r}] must hold one class per {name} point ({whole}). "
                              f"Received: shape={predicted.shape}")
+        predicted = predicted[:len(y)]
         wrong = predicted != np.asarray(y)
         X_out.append(X[wrong])
         y_out.append(np.asarray(y)[wrong])
@@ -171,13 +206,15 @@ def misclassified(snapshot: Snapshot, data: RunData, show_test: bool,
 
 
 def misclassified_trace(X: np.ndarray, y: np.ndarray, predicted: np.ndarray, size: int) -> dict:
-    """Dark rings around the misclassified points X (m, 2)."""
-    text = [f"true class {int(a)}, predicted {int(b)}" for a, b in zip(y, predicted, strict=True)]
+    """Dark rings around the misclassified points X (m, 2); their classes travel as uint8 customdata
+    (m, 2) = (true, predicted) for hover (a text per point made 2,000 rings 60 kB and twice as slow to draw)."""
+    classes = np.stack([np.asarray(y), np.asarray(predicted)], axis=1).astype(np.uint8).reshape(-1, 2)
     return dict(
         type="scatter", mode="markers", name="misclassified", legendgroup="misclassified", showlegend=False,
-        x=np.asarray(X[:, 0], dtype=np.float32), y=np.asarray(X[:, 1], dtype=np.float32), text=text,
+        x=np.asarray(X[:, 0], dtype=np.float32), y=np.asarray(X[:, 1], dtype=np.float32), customdata=classes,
         marker=dict(symbol="circle-open", size=size + 8, color=palette.INK, line=dict(width=2)),
-        hovertemplate=f"misclassified: %{{text}}<br>{XY_HOVER}<extra></extra>")
+        hovertemplate=("misclassified: true class %{customdata[0]}, predicted %{customdata[1]}"
+                       f"<br>{XY_HOVER}<extra></extra>"))
 
 
 def legend_traces(show_test: bool, show_wrong: bool, size: int = 9) -> list[dict]:
@@ -209,7 +246,7 @@ def domain_axes(**extra) -> tuple[dict, dict]:
 def boundary_figure(snapshot: Snapshot, data: RunData, config: Config, *, show_test: bool | None = None,
                     discretize: bool | None = None, predictions: Mapping[str, np.ndarray] | None = None,
                     hover_class: bool = True, drawn: Sequence[tuple[float, float, int]] | None = None,
-                    height: int = 520, as_dict: bool = False) -> go.Figure | dict:
+                    max_points: int | None = None, height: int = 520, as_dict: bool = False) -> go.Figure | dict:
     """The network's output over DOMAIN with the data points; trace 0 is the heatmap.
 
     Parameters
@@ -227,6 +264,8 @@ def boundary_figure(snapshot: Snapshot, data: RunData, config: Config, *, show_t
         Multi-class only: send the per-cell class for hover (customdata, +13 kB at 100 x 100).
     drawn : sequence of (x1, x2, class), optional
         Points being drawn: shown instead of the data's points (see drawn_points_trace).
+    max_points : int, optional
+        Draw only this many of the data's points (see `drawn_counts`; `points_note` says so).
     """
     show_test = config.view.show_test if show_test is None else show_test
     discretize = config.view.discretize if discretize is None else discretize
@@ -235,10 +274,10 @@ def boundary_figure(snapshot: Snapshot, data: RunData, config: Config, *, show_t
     if drawn is not None:
         traces.append(drawn_points_trace(drawn))
     else:
-        points = point_traces(data, config, show_test)
+        points = point_traces(data, config, show_test, max_points)
         traces += points
         if classification:
-            X, y, predicted = misclassified(snapshot, data, show_test, predictions)
+            X, y, predicted = misclassified(snapshot, data, show_test, predictions, max_points)
             traces.append(misclassified_trace(X, y, predicted, points[0]["marker"]["size"]))
         traces += legend_traces(show_test, classification)
     xaxis, yaxis = domain_axes()

@@ -6,7 +6,10 @@ output shows the network's output. All tiles are ONE heatmap over a canvas whose
 the tiles' cells plus one NaN brick between neighbouring tiles: the heatmap's x and y are brick
 edges (an irregular grid), which keeps the empty space between columns out of the payload.
 Edges are grouped by weight sign and |w| bucket into at most 8 line traces (NaN-separated
-float32 coordinates); invisible markers on the edges carry the exact weights for hover.
+float32 coordinates); invisible markers on the edges carry the exact weights for hover. A layer
+wider than `max_units` shows its first units and a "+N more" note; a deep wide network shows fewer
+units per layer, so that at most MAX_EDGES edges are drawn (each edge's hover marker is an SVG
+node styled on every redraw: 16 units in each of 8 layers of 256 took ~0.6 s a redraw, 8 ~0.1 s).
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ LABEL_ROOM = 1.7     # axis units left of the inputs and right of the outputs fo
 STAGGER_FROM = (5, 8)  # columns from which headers take turns on 2 (3) heights: side by side they would
                        # overlap in a narrow panel, or at presentation mode's larger text, from 3 (6) hidden layers
 STAGGER_PX = 30        # the height of one turn: a header's two 11 px lines
+MAX_EDGES = 600      # edges drawn (and hover markers); fewer units are shown per layer beyond
+MIN_UNITS = 4        # ... but never fewer than this many per layer
+WRAP_NOTES_FROM = 6  # columns from which a "+N more" note takes two lines
 EMPTY = 201          # a compact canvas's value between tiles, drawn transparent (255 would be
                      # base64 '////', which Plotly's JSON escapes to 24 characters)
 
@@ -70,6 +76,15 @@ def feature_label(name: str) -> str:
     for digit in "12":
         label = label.replace(f"_{digit}", f"<sub>{digit}</sub>")
     return label.replace("^2", "<sup>2</sup>")
+
+
+def units_shown(widths: Sequence[int], max_units: int = 16, max_edges: int = MAX_EDGES) -> list[int]:
+    """Units drawn per column (inputs, hidden layers, outputs) of a network with `widths` units per column:
+    at most `m` each, the largest m <= `max_units` (but >= MIN_UNITS) whose edges fit in `max_edges`."""
+    m = max_units
+    while m > MIN_UNITS and sum(min(a, m) * min(b, m) for a, b in zip(widths, widths[1:], strict=False)) > max_edges:
+        m -= 1
+    return [min(w, m) for w in widths]
 
 
 def _downsample(grid: np.ndarray, size: int) -> np.ndarray:
@@ -170,7 +185,8 @@ def network_figure(snapshot: Snapshot, hidden_units: list[int], input_names: lis
     weights : list of arrays or None
         Dense kernels (in, out): inputs -> hidden 1, ..., last hidden -> output. None: no edges.
     max_units : int
-        Wider layers show their first `max_units` units and a "+N more" note.
+        Wider layers show their first `max_units` units and a "+N more" note (fewer for a network
+        with more than MAX_EDGES edges between them: see `units_shown`).
     output_names : list of str, optional
         One per output unit; default "class k" for multi-class, else none (the header says "output").
     compact : bool
@@ -191,7 +207,7 @@ def network_figure(snapshot: Snapshot, hidden_units: list[int], input_names: lis
         got = [tuple(np.shape(w)) for w in weights]
         if got != expected:
             raise ValueError(f"Expected kernels of shapes {expected} for this network. Received: shapes={got}")
-    shown = [min(w, max_units) for w in widths]
+    shown = units_shown(widths, max_units)
     last = len(widths) - 1
     activations = [layer.activation for layer in snapshot.layers]
     column_names = ["input", *[f"layer {i + 1}" for i in range(len(hidden_units))], "output"]
@@ -263,6 +279,7 @@ def network_figure(snapshot: Snapshot, hidden_units: list[int], input_names: lis
     top = TILE / 2 + 0.1  # headers sit above this, in the top margin if need be
     turns = 1 + sum(len(column_names) >= columns for columns in STAGGER_FROM)
     annotations = []
+    more = " more" if last < WRAP_NOTES_FROM else "<br>more"  # many columns: "+248 more" would touch its neighbour
     for column, name in enumerate(column_names):
         label = name
         if 0 < column < last:
@@ -272,7 +289,7 @@ def network_figure(snapshot: Snapshot, hidden_units: list[int], input_names: lis
                                 yshift=STAGGER_PX * (column % turns), font=dict(size=11)))
         if widths[column] > shown[column]:
             annotations.append(dict(x=cx(column), y=row_y(shown[column] - 1) - TILE / 2 - 0.1,
-                                    text=f"+{widths[column] - shown[column]} more", showarrow=False,
+                                    text=f"+{widths[column] - shown[column]}{more}", showarrow=False,
                                     yanchor="top", font=dict(size=11, color="#777777")))
     shapes = []
     if n_out > 1:

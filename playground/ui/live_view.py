@@ -134,8 +134,10 @@ def _boundary(session: state.LiveRun, snapshot, height: int) -> None:
         st.caption(own_data.drawing_caption(session))
     else:
         boundary = figures.boundary_figure(snapshot, trainer.data, config, predictions=predictions(snapshot),
-                                           height=height, as_dict=True)
+                                           max_points=figures.MAX_POINTS_DRAWN, height=height, as_dict=True)
         live_chart(boundary, key="boundary", height=height)
+        if note := figures.points_note(trainer.data, config.view.show_test):
+            st.caption(note)
     _large_network_caption(trainer)
 
 
