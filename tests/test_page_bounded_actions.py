@@ -91,6 +91,17 @@ def test_compare_step_goes_on_in_frames_and_keeps_the_runs_in_step(slow_clicks):
     assert current.clock.goal is None and [t.epoch for t in current.comparison.trainers] == [1, 1]
 
 
+def test_compare_draws_a_sample_of_a_large_data_set_and_says_so():
+    """Compare's boundaries keep to the live drawing budget (figures.MAX_POINTS_DRAWN) as the
+    Playground's does, with the same caption."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"samples": "5000", "train": "0.9", "layers": "4relu"})
+    run(at)
+    at.switch_page("app_pages/compare.py")
+    run(at)
+    assert any("draws 500 of the 4,500 training points" in caption.value for caption in at.caption)
+
+
 def test_how_it_learns_traces_once_per_state_and_a_huge_batch_on_its_first_rows(monkeypatch):
     from playground import tracing
     from playground.ui import step_trace

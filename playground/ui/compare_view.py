@@ -88,11 +88,14 @@ def _loss(live: state.LiveRun) -> None:
 
 
 def _points_caption(runs) -> str:
-    """What the markers on the boundaries mean (test points only where they are drawn)."""
+    """What the markers on the boundaries mean (test points only where they are drawn), and which
+    points a large run's boundary leaves out (figures.MAX_POINTS_DRAWN)."""
     test = any(run.config.view.show_test for run in runs)
     wrong = runs[0].config.data.task != "regression"
-    return ("Circles: training points" + ("; diamonds: test points" if test else "")
-            + ("; dark rings: misclassified" if wrong else "") + ".")
+    left_out = dict.fromkeys(note for run in runs
+                             if (note := figures.points_note(run.trainer.data, run.config.view.show_test)))
+    return " ".join(["Circles: training points" + ("; diamonds: test points" if test else "")
+                     + ("; dark rings: misclassified" if wrong else "") + ".", *left_out])
 
 
 def draw(live: state.LiveRun, focus: str | None = None) -> None:
@@ -118,8 +121,7 @@ def draw(live: state.LiveRun, focus: str | None = None) -> None:
             with cell:
                 figure = figures.boundary_figure(snapshots[index], trainer.data, run.config,
                                                  predictions=predictions(snapshots[index]), hover_class=False,
-                                                 height=height,
-                                                 as_dict=True)
+                                                 max_points=figures.MAX_POINTS_DRAWN, height=height, as_dict=True)
                 live_chart(figures.titled_boundary(figure, index, run.label), key=f"compare_boundary_{index}",
                            height=height)
                 if run.status != "ready":
