@@ -70,6 +70,9 @@ def open_app(context, url: str, errors: list[str]):
     page.goto(url)
     wait_idle(page, timeout=60)
     page.wait_for_selector(f"{BOUNDARY} .main-svg", timeout=30_000)
+    # On a busy machine the metrics can still be skeletons after the chart is drawn.
+    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=\"stMetricLabel\"]')]"
+                           ".some(label => label.innerText.trim() === 'Epoch')", timeout=30_000)
     return page
 
 
