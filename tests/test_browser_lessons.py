@@ -57,7 +57,9 @@ def test_a_presented_lesson_shows_its_panel_on_the_first_screen(playwright, app_
         screenshot(page, f"lesson-{key}-1280")
         assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PROJECTOR["height"], \
             f"{lesson.panel_id} at {box} is not on the first screen"
-        assert page.locator(".st-key-presentation_leave button").first.is_visible()
+        # conditions, not a moment: on a busy machine the rest of the page is still being drawn
+        expect(page.locator(".st-key-presentation_leave button").first).to_be_visible(timeout=30_000)
+        page.wait_for_function("() => document.fonts.status === 'loaded'", timeout=30_000)
         # chart text follows the page's big type: unscaled, no chart text is larger than 13 px
         sizes = page.evaluate("""(s) => [...document.querySelectorAll(s + ' .main-svg text')]
             .map(t => parseFloat(getComputedStyle(t).fontSize))""", PANEL_CHART[(lesson.page, lesson.panel_id)])
