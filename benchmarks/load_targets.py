@@ -9,14 +9,17 @@ not ours to read).
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from browser_session import app_server
+from browser_session import ROOT, app_server
 from processes import listening_pid, process_tree, serve_backends
 
-BACKEND_COOKIE = "playground_backend"  # the proxy's sticky-session cookie: the backend a browser is on
+sys.path.insert(0, str(ROOT))
+from playground.serve.backends import BACKEND_ENV  # noqa: E402  (the project, from the benchmarks' folder)
+from playground.serve.proxy_config import COOKIE  # noqa: E402
 
 
 def app_errors(log: Path) -> int:
@@ -63,7 +66,7 @@ class Proxy:
         return {"proxy": [self.proxy_pid], **{name: process_tree(pid) for name, pid in self.backends().items()}}
 
     def backends(self) -> dict[str, int]:
-        return serve_backends(self.port)
+        return serve_backends(self.port, BACKEND_ENV)
 
     def errors(self) -> int | None:
         return None
@@ -82,4 +85,4 @@ def load_target(url: str | None, options: list[str]) -> Iterator[LocalApp | Prox
 def backend_of(page) -> str:
     """The backend a page's session is on: the proxy's cookie, or "app" without a proxy."""
     cookies = page.context.cookies()
-    return next((cookie["value"] for cookie in cookies if cookie["name"] == BACKEND_COOKIE), "app")
+    return next((cookie["value"] for cookie in cookies if cookie["name"] == COOKIE), "app")

@@ -133,9 +133,6 @@ def cpu_percent(start: Usage, end: Usage, server: CpuLedger | None = None) -> di
 
 # --- the backends behind a playground.serve proxy -----------------------------------------------
 
-BACKEND_VARIABLE = "PLAYGROUND_BACKEND"  # playground.serve names each Streamlit process in its environment
-
-
 def listening_pid(port: int) -> int | None:
     """The process listening on loopback or any address at TCP `port`, from /proc/net/tcp."""
     inodes = set()
@@ -155,27 +152,27 @@ def listening_pid(port: int) -> int | None:
     return None
 
 
-def backend_name(pid: int) -> str | None:
-    """The value of PLAYGROUND_BACKEND in the environment of `pid`, if any."""
+def environment_value(pid: int, variable: str) -> str | None:
+    """The value of `variable` in the environment of `pid`, if any."""
     try:
         environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
     except OSError:
         return None
-    prefix = f"{BACKEND_VARIABLE}=".encode()
+    prefix = f"{variable}=".encode()
     return next((item[len(prefix):].decode() for item in environment if item.startswith(prefix)), None)
 
 
-def serve_backends(proxy_port: int) -> dict[str, int]:
+def serve_backends(proxy_port: int, variable: str) -> dict[str, int]:
     """{backend name: pid} of the Streamlit processes behind the proxy on `proxy_port`: the
-    processes named by PLAYGROUND_BACKEND under the proxy's parent (the `playground.serve`
-    process). Empty when nothing listens there."""
+    processes named by the environment `variable` (playground.serve's PLAYGROUND_BACKEND) under
+    the proxy's parent (the `playground.serve` process). Empty when nothing listens there."""
     proxy = listening_pid(proxy_port)
     if proxy is None:
         return {}
     supervisor = int(_stat_fields(proxy)[1])
     found = {}
     for pid in process_tree(supervisor):
-        name = backend_name(pid)
+        name = environment_value(pid, variable)
         if name is not None and pid != proxy:
             found.setdefault(name, pid)  # the top process of a backend (its children inherit the variable)
     return found

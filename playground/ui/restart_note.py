@@ -13,10 +13,10 @@ import os
 
 import streamlit as st
 
+from playground.serve.backends import BACKEND_ENV
+from playground.serve.proxy_config import COOKIE
 from playground.ui.text import note
 
-BACKEND_ENV = "PLAYGROUND_BACKEND"
-COOKIE = "playground_backend"
 NOTE = "The server restarted: your settings came back from the link; training starts again from epoch 0."
 _CHECKED = "_restart_note_checked"   # session_state flag: the check runs once per session
 
