@@ -63,14 +63,18 @@ def shorten(text, limit: int = MAX_NOTE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}. Received: kind={kind!r}")
+
+
 def note(kind: str, text, *, icon: str | None = None, where=None) -> None:
     """Flash `text` as a `kind` message (one of KINDS), escaped and cut to MAX_NOTE_CHARS.
 
     `where` is the container to write into (a column, say); the page by default. `icon` is the
     app's own (an emoji or ``:material/name:``).
     """
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}. Received: kind={kind!r}")
+    _check_kind(kind)
     body = escape_markdown(shorten(text))
     if kind == "toast":
         st.toast(body, icon=icon)
@@ -81,8 +85,7 @@ def note(kind: str, text, *, icon: str | None = None, where=None) -> None:
 def flash(place: str, kind: str, text, *, icon: str | None = None) -> None:
     """Keep `text` as a `kind` message (see `note`) until `flashed(place)` shows it once: what a
     callback or a link did, shown by the page (or panel) named `place` on its next run."""
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}. Received: kind={kind!r}")
+    _check_kind(kind)
     st.session_state.setdefault(FLASH_KEY, []).append((place, kind, str(text), icon))
 
 
