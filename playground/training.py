@@ -9,7 +9,7 @@ The Trainer owns the data (split, features standardised with training statistics
 model built from the config, and a RunHistory: per-epoch loss and metric curves, and Snapshots
 taken every k epochs, k doubling whenever the store fills so a long run keeps its shape in
 bounded memory. A divergence guard stops a run whose loss explodes (non-finite, or orders of
-magnitude above its best) or whose weights blow up, restoring the last good weights and naming
+magnitude above its best and far above its start) or whose weights blow up, restoring the last good weights and naming
 the learning rate to lower; nothing recorded is lost. The records, the run's data and the measuring
 budgets live in playground.run_records and are re-exported here.
 """
@@ -52,12 +52,13 @@ from .run_records import (
 )
 
 __all__ = ["EPOCH_EVALUATION_MACS", "GRID_LEVELS", "GRID_MACS", "LOSS_GROWTH", "MAX_CURVE_POINTS", "MAX_SNAPSHOTS",
-           "MAX_TILE", "MIN_GRID", "MIN_ROWS", "NO_SNAPSHOTS", "SNAPSHOT_EVALUATION_MACS", "STATS_MACS", "TILE_BYTES",
-           "WEIGHTS_IN_SNAPSHOTS", "WEIGHT_LIMIT", "Change", "Evaluation", "RunData", "RunHistory", "Snapshot",
-           "Trainer", "grid_points", "make_run_data", "to_levels"]
+           "MAX_TILE", "MIN_GRID", "MIN_ROWS", "NO_SNAPSHOTS", "SNAPSHOT_EVALUATION_MACS", "START_GROWTH", "STATS_MACS",
+           "TILE_BYTES", "WEIGHTS_IN_SNAPSHOTS", "WEIGHT_LIMIT", "Change", "Evaluation", "RunData", "RunHistory",
+           "Snapshot", "Trainer", "grid_points", "make_run_data", "to_levels"]
 
 WEIGHT_LIMIT = 1e6           # a weight beyond this magnitude counts as diverged
-LOSS_GROWTH = 1e3            # so does a training loss this many times its best (and above its start)
+LOSS_GROWTH = 1e3            # so does a training loss this many times its best ...
+START_GROWTH = 10            # ... and this many times the untrained network's (a spike back to the start recovers)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,14 +244,16 @@ class Trainer:
 
     def _divergence(self, loss: float) -> str:
         """Why the epoch that just ended (mean batch loss `loss`) diverged, or "" when it did not:
-        a non-finite loss, a loss LOSS_GROWTH times its best and above the untrained network's
-        (backprop only: a perceptron's loss is its error rate), or a weight past WEIGHT_LIMIT."""
+        a non-finite loss, a loss LOSS_GROWTH times its best and START_GROWTH times the untrained
+        network's (backprop only: a perceptron's loss is its error rate), or a weight past WEIGHT_LIMIT.
+        A converged Adam run whose rate is turned up jumps back to about its starting loss and
+        recovers: that is a spike to watch, not a divergence."""
         lr = self.model.optimizer.current_learning_rate
         advice = (f"the learning rate {lr:g} is too high for this network; try {lr / 10:g} (or gradient "
                   f"clipping). Training stopped; the weights of epoch {self.epoch - 1} are kept.")
         if not math.isfinite(loss):
             return f"The loss became {'NaN' if math.isnan(loss) else 'infinite'} at epoch {self.epoch}: {advice}"
-        if self.rule is None and loss > LOSS_GROWTH * self._best_loss and loss > self._start_loss:
+        if self.rule is None and loss > LOSS_GROWTH * self._best_loss and loss > START_GROWTH * self._start_loss:
             return (f"The loss grew from {self._best_loss:.3g} to {loss:.3g} at epoch {self.epoch}, more than "
                     f"{LOSS_GROWTH:,.0f} times its best: {advice}")
         params = self.model.flat_params

@@ -164,6 +164,20 @@ def test_the_guard_leaves_alone_a_loss_that_is_tiny_and_noisy():
     assert trainer.status == "ready" and losses.min() < 1e-4
 
 
+def test_turning_the_default_runs_rate_up_one_notch_spikes_the_loss_but_does_not_stop_the_run():
+    # Adam after a near-perfect fit has tiny second moments, so a 3x larger rate overshoots once: the
+    # loss jumps from ~1e-4 to about the untrained network's (measured 0.8-1.25) and comes back down.
+    # A student moving the slider one notch must not see "too high" and a stopped run.
+    trainer = Trainer(Config())
+    trainer.advance(epochs=160)
+    trainer.apply(trainer.config.replace(learning_rate=0.1))
+    trainer.advance(epochs=60)
+    losses = trainer.history.train_loss
+    assert trainer.status == "ready", trainer.message
+    assert max(losses[161:]) > 1000 * min(losses[:161])  # the spike the guard must leave alone
+    assert losses[-1] < 0.1 * losses[0]
+
+
 def test_early_stopping_stops_and_restores_the_best_epoch():
     trainer = Trainer(config(dataset="xor", n_samples=60, noise=0.3, early_stopping=True, patience=20,
                              learning_rate=0.1, hidden=(LayerConfig(64, "relu"),) * 3))
