@@ -20,6 +20,8 @@ import argparse
 import statistics
 
 from browser_session import IDLE, app_server, chromium_context, require_chromium
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import sync_playwright
 
 LESSONS = ("dying-relu", "vanishing-gradients", "initialisation-matters")
 
@@ -46,21 +48,30 @@ WATCH = """() => {
 }"""
 
 
-def click(page, selector: str) -> None:
+def click(page, selector: str, timeout: float = 30.0) -> None:
     """A mouse click where the button is now: while training, the toolbar is redrawn with every frame,
     so Playwright's wait for a stable element can time out where a user's click just lands."""
-    box = page.wait_for_selector(selector, timeout=30_000).bounding_box()
+    box = None
+    while box is None:  # None: the element found was replaced before it was measured
+        box = page.wait_for_selector(selector, timeout=timeout * 1000).bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
 def press(page, train: float) -> dict[str, float] | None:
     if page.query_selector(".st-key-compare_play button"):
         click(page, ".st-key-compare_play button")
-    page.wait_for_selector(".st-key-compare_pause button", timeout=30_000)
+    try:
+        page.wait_for_selector(".st-key-compare_pause button", timeout=10_000)
+    except PlaywrightTimeout:  # the click fell on a toolbar being redrawn: this press is not measured
+        print("  (a Play click did not start the runs; press skipped)")
+        return None
     page.wait_for_timeout(train * 1000)
     if not page.evaluate(WATCH):
         return None
-    click(page, ".st-key-compare_pause button")
+    try:
+        click(page, ".st-key-compare_pause button", timeout=5.0)
+    except PlaywrightTimeout:  # the runs reached the lesson's budget and stopped just before the click
+        return None
     page.wait_for_function("() => window.__pause && window.__pause.done", timeout=60_000, polling=100)
     result = page.evaluate("() => window.__pause")
     page.wait_for_selector(IDLE, timeout=30_000)
@@ -74,7 +85,6 @@ def main():
     parser.add_argument("--train", type=float, default=0.5, help="seconds of training before each Pause")
     args = parser.parse_args()
     require_chromium()
-    from playwright.sync_api import sync_playwright
 
     print("Compare's Pause: seconds from the click to the Play button back / to the last epoch change")
     with app_server("compare-pause") as app, sync_playwright() as pw:

@@ -82,11 +82,12 @@ from browser_session import (
     require_chromium,
     wait_playground,
 )
+from light_client import light
 from load_fault import WATCH_RESETS, come_back, fault_line, kill_busiest
 from load_targets import backend_of, load_target
 from playwright.sync_api import Error, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from processes import CpuLedger, Usage, cpu_percent, pin, rss_mb, wait_for_quiet
+from processes import CpuLedger, Usage, cpu_percent, pin, rss_mb, wait_for_quiet, yield_cpu
 
 MIN_UPDATES = 1.0  # chart updates/s every session should still see
 LOST_AFTER = 15.0  # seconds after the window when a pending widget change counts as lost
@@ -151,11 +152,14 @@ def counters(page) -> Counters | None:
 FATAL = ("Cached ForwardMsg MISS", "fatal error")  # Streamlit's console errors when it gives a session up
 
 
-def open_sessions(browser, urls: list[str]) -> list:
+def open_sessions(browser, urls: list[str], light_clients: bool = False) -> list:
     """One context with one Playground page per URL, all loaded and idle, the watcher in; each
-    page counts its fatal connection errors in `page.fatal_errors` (a one-element list)."""
+    page counts its fatal connection errors in `page.fatal_errors` (a one-element list).
+    `light_clients`: pages that do not draw their charts (light_client.py)."""
     pages = [browser.new_context(viewport=VIEWPORT).new_page() for _ in urls]
     for page, url in zip(pages, urls, strict=True):
+        if light_clients:
+            light(page)
         page.fatal_errors = [0]
         page.on("console", lambda message, count=page.fatal_errors: count.__setitem__(
             0, count[0] + any(mark in message.text for mark in FATAL)))
@@ -249,7 +253,7 @@ def measure_round(browser, target, count: int, args, idle_rss: float, at_bounds:
     `args.kill_one_after`, the backend holding the most sessions is killed that many seconds into
     the window."""
     errors_before = target.errors()
-    pages = open_sessions(browser, session_urls(target.url, count, at_bounds))
+    pages = open_sessions(browser, session_urls(target.url, count, at_bounds), args.light)
     total, fault = count + at_bounds, None
     try:
         for page in pages:
@@ -372,6 +376,8 @@ def backend_lines(result: dict) -> list[str]:
 def report(results: list[dict], idle_rss: float, args) -> None:
     options = " ".join(f"--{option}" for option in args.option) or "none"
     pinned = "; server pinned to CPU 0, browser to the rest" if args.pin else ""
+    pinned += "; browsers at nice 19" if args.nice_browsers else ""
+    pinned += "; light clients (pages that do not draw their charts)" if args.light else ""
     print(f"{args.seconds:g} s of training per round, {os.cpu_count()} cores{pinned}; a learning-rate change every "
           f"{args.change_every:g} s per session; idle server RSS {idle_rss:.0f} MB; Streamlit options: {options}")
     print(_line([title for title, _, _ in COLUMNS]))
@@ -430,6 +436,12 @@ def main():
                         help="s to wait at most for a quiet machine (< 10 %% busy) before each round")
     parser.add_argument("--pin", action="store_true",
                         help="server on CPU 0, browser and benchmark on the others (as if on their own machines)")
+    parser.add_argument("--nice-browsers", action="store_true",
+                        help="run Chromium (and this script) at nice 19: the server gets the CPU it asks for and "
+                             "the browsers the rest, the nearest this machine comes to browsers on other machines")
+    parser.add_argument("--light", action="store_true",
+                        help="pages that receive and decode every frame but do not draw the charts, as if each "
+                             "student's browser ran on its own machine (light_client.py)")
     parser.add_argument("--bounds", type=int, default=0, metavar="K",
                         help="after each round, the same N default sessions again plus K at the largest run "
                              "(bounds.BOUNDS_QUERY): how the defaults fare beside them")
@@ -451,6 +463,8 @@ def main():
             for pid in target.server_pids():
                 pin(pid, {0})
             pin(os.getpid(), set(range(1, os.cpu_count())))  # before Playwright starts its driver and Chromium
+        if args.nice_browsers:
+            yield_cpu()
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
             try:
