@@ -1,9 +1,9 @@
 """The live part of the Playground and Compare: the toolbar and the fragment that trains and
 redraws (shared), and the Playground's panels (Compare's are in compare_view).
 
-The fragment reruns every FRAME_SECONDS while the run plays. Each run trains for at most
-TRAIN_SECONDS (or the chosen number of epochs) and then hands the new figures to the live
-chart bridge, which updates the charts in place. Widgets outside the fragment stay live:
+The fragment reruns every pacing.frame_seconds(run) while the run plays (0.05 s, longer for
+Compare's several runs). Each run trains for at most TRAIN_SECONDS (or the chosen number of
+epochs) and then hands the new figures to the live chart bridge, which updates the charts in place. Widgets outside the fragment stay live:
 changing one reruns the page, which applies the change to the running Trainer.
 """
 
@@ -18,7 +18,7 @@ from playground.figures.numbers import format_number
 from playground.nn import Dense
 from playground.ui import own_data, state
 from playground.ui.live_chart import figure_bytes, live_chart
-from playground.ui.pacing import FRAME_SECONDS, SPEEDS, advance_frame, goal_progress
+from playground.ui.pacing import SPEEDS, advance_frame, frame_seconds, goal_progress
 
 LIVE_CURVE_POINTS = 600   # loss curves are thinned to this many points per frame
 SIDE_CHARTS_EVERY = 3     # while playing, the network picture and health strip are rebuilt every 3rd frame,
@@ -203,7 +203,7 @@ def live_panel(live: state.LiveRun, draw, focus: str | None = None) -> None:
     stops the timer when the play ends. `focus`: the lesson panel drawn first."""
     st.html(NO_STALE_FADE)
 
-    @st.fragment(run_every=FRAME_SECONDS if live.running else None)
+    @st.fragment(run_every=frame_seconds(live.run) if live.running else None)
     def panel() -> None:
         with live.lock:
             if live.running and not advance_frame(live.run, live.clock, st.session_state.get(live.key("speed"), "max"),

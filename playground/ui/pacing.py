@@ -17,6 +17,10 @@ from playground.config import PACES
 # Streamlit starts a fragment's next timed run about FRAME_SECONDS after the previous one has
 # finished, so the time between frames is the run itself plus this pause.
 FRAME_SECONDS = 0.05
+# Compare's browser draws a boundary and a panel for every run in each frame (~0.13 s of a laptop
+# core per run with software rendering): each run past the first adds this pause, so the browser
+# keeps up instead of queueing frames, and Pause shows at once (3 runs: 2.5 s -> 0.23 s).
+PAUSE_PER_EXTRA_RUN = 0.15
 TRAIN_SHARE = 0.25        # at "max" speed, train for this share of the time between two frames ...
 TRAIN_SECONDS = (0.03, 0.12)  # ... within these bounds (a busy browser asks for frames less often)
 SPEEDS = PACES
@@ -30,6 +34,13 @@ class Clock:
     running: bool = False
     goal: int | None = None      # the epoch a Step trains towards over several frames
     last_frame: float = 0.0      # perf_counter() of the last live frame (0: none yet)
+
+
+def frame_seconds(run) -> float:
+    """The pause between two live frames of `run`: FRAME_SECONDS for a Trainer, plus
+    PAUSE_PER_EXTRA_RUN for each run of a Comparison past its first."""
+    extra_runs = len(run.runs) - 1 if hasattr(run, "runs") else 0
+    return FRAME_SECONDS + PAUSE_PER_EXTRA_RUN * extra_runs
 
 
 def play(run, clock: Clock) -> None:
@@ -69,7 +80,7 @@ def advance_frame(run, clock: Clock, speed: str, stop_at: int | None = None) -> 
 
 def _advance(run, clock: Clock, speed: str, stop_at: int | None) -> bool:
     now = time.perf_counter()
-    interval = now - clock.last_frame if clock.last_frame else FRAME_SECONDS
+    interval = now - clock.last_frame if clock.last_frame else frame_seconds(run)
     clock.last_frame = now
     budget = min(max(TRAIN_SHARE * interval, TRAIN_SECONDS[0]), TRAIN_SECONDS[1])
     if clock.goal is not None:
