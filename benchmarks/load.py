@@ -50,6 +50,11 @@ epochs/s after the kill than before). Run it on the machine that runs serve (it 
 `--pin` puts the server on CPU 0 and Chromium, its driver and this script on the other cores,
 as if the students' browsers ran on their own machines: the server's figures then show what
 one core holds (though the browsers, on the remaining core, may fall behind first).
+`--nice-browsers` runs Chromium, its driver and this script at nice 19 (and their scheduler
+autogroup too, which nice alone does not reach): the server gets every cycle it asks for and the
+browsers the rest, the nearest a single machine comes to a lecture hall where each browser has
+its own. `--light` gives the pages a plotly.js stand-in (light_client.py): they receive, decode
+and lay out every frame but draw no chart, so six pages no longer need 1.5 cores to keep up.
 
 Between rounds every session is paused and its context closed, and the server settles for
 `--settle` s; a round starts only once the machine is quiet (< 10 % busy). Streamlit keeps a
