@@ -3,8 +3,9 @@ redraws (shared), and the Playground's panels (Compare's are in compare_view).
 
 The fragment reruns every pacing.frame_seconds(run) while the run plays (0.05 s, longer for
 Compare's several runs). Each run trains for at most TRAIN_SECONDS (or the chosen number of
-epochs) and then hands the new figures to the live chart bridge, which updates the charts in place. Widgets outside the fragment stay live:
-changing one reruns the page, which applies the change to the running Trainer.
+epochs) and then hands the new figures to the live chart bridge, which updates the charts in
+place. Widgets outside the fragment stay live: changing one reruns the page, which applies the
+change to the running Trainer.
 """
 
 from __future__ import annotations
