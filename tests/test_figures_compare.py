@@ -199,6 +199,18 @@ def test_spread_boundary_figure_shows_the_levels_on_two_panels_with_the_points()
 
 
 @pytest.mark.parametrize("dataset", ["xor", "blobs", "sine"])
+def test_spread_panel_titles_fit_over_their_panels_at_presentation_size(dataset):
+    # In presentation mode at 1280 x 720 the two one-line titles ran into each other (the
+    # multi-class one is 46 characters over a ~270 px panel at 18 px type), and the right panel's
+    # x2 axis title ran into the left panel.
+    config = Config().replace(dataset=dataset, n_samples=60, grid=50, hidden=(LayerConfig(2, "tanh"),))
+    figure = spread_boundary_figure(seed_spread(config, seeds=2, epochs=1), as_dict=True)
+    lines = [line for note in figure["layout"]["annotations"] for line in note["text"].split("<br>")]
+    assert len(lines) == 4 and max(map(len, lines)) <= 26, lines
+    assert figure["layout"]["yaxis2"].get("title") is None
+
+
+@pytest.mark.parametrize("dataset", ["xor", "blobs", "sine"])
 def test_spread_figures_of_a_real_spread_validate_as_plotly_figures(dataset):
     config = Config().replace(dataset=dataset, n_samples=100, grid=50, hidden=(LayerConfig(4, "tanh"),))
     spread = seed_spread(config, seeds=3, epochs=2)

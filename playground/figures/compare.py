@@ -266,21 +266,21 @@ def spread_boundary_figure(spread: SeedSpread, data: RunData | None = None, conf
     if k == 0:
         left = dict(zmax=palette.LEVELS, colorscale=palette.diverging_scale(palette.BACKGROUND_STRENGTH),
                     hovertemplate=f"{XY_HOVER}<br>mean output = (%{{z}} - 100) / 100<extra></extra>")
-        left_title = f"mean prediction over {seeds} seeds"
+        left_title = f"mean prediction<br>over {seeds} seeds"
     elif k == 2:
         left = dict(zmax=palette.LEVELS, colorscale=palette.binary_scale(),
                     hovertemplate=f"{XY_HOVER}<br>share of seeds saying class 1: %{{z}} / 200<extra></extra>")
-        left_title = f"share of {seeds} seeds predicting class 1"
+        left_title = f"share of {seeds} seeds<br>predicting class 1"
     else:
         left = dict(zmax=palette.multiclass_zmax(k), colorscale=palette.multiclass_scale(k),
                     hovertemplate=f"{XY_HOVER}<extra></extra>")
-        left_title = f"majority class of {seeds} seeds (paler: fewer agree)"
+        left_title = f"majority class of {seeds} seeds<br>(paler: fewer agree)"
     disagreement, top = disagreement_levels(spread)
     if k == 0:
-        ticks, right_title = ([0, palette.LEVELS], ["0", f"{top:.2g}"]), "spread (std) of the prediction"
+        ticks, right_title = ([0, palette.LEVELS], ["0", f"{top:.2g}"]), "spread (std)<br>of the prediction"
         right_hover = f"{XY_HOVER}<br>std = %{{z}} / 200 x {top:.3g}<extra></extra>"
     else:
-        ticks, right_title = ([0, palette.LEVELS], ["all agree", "even split"]), "where the seeds disagree"
+        ticks, right_title = ([0, palette.LEVELS], ["all agree", "even split"]), "where the seeds<br>disagree"
         right_hover = f"{XY_HOVER}<br>seeds outvoted: %{{z}} / 200 of an even split<extra></extra>"
     traces = [
         _panel_heatmap(majority_levels(spread), ("x", "y"), showscale=False, name="majority", **left),
@@ -295,13 +295,15 @@ def spread_boundary_figure(spread: SeedSpread, data: RunData | None = None, conf
             traces += [small, {**small, "xaxis": "x2", "yaxis": "y2"}]
     x1, y1 = domain_axes(x=dict(domain=[0.0, 0.45]))
     x2, y2 = domain_axes(x=dict(domain=[0.53, 0.98]), anchor="x2")
-    y2.update(anchor="x2")
+    y2.update(anchor="x2", title=None)  # the left panel's x2 title names it; here it ran into that panel
     x2.update(anchor="y2")
+    # Each title on two short lines: one line each overlapped at presentation mode's type size in a
+    # 1280 px window.
     annotations = [dict(text=text, x=x, y=1.0, xref="paper", yref="paper", xanchor="center", yanchor="bottom",
                         showarrow=False, font=dict(size=13)) for text, x in ((left_title, 0.225),
                                                                                (right_title, 0.755))]
     layout = palette.base_layout(height, "spread", xaxis=x1, yaxis=y1, xaxis2=x2, yaxis2=y2, annotations=annotations,
-                                 showlegend=False, margin=dict(l=48, r=60, t=30, b=40))
+                                 showlegend=False, margin=dict(l=48, r=60, t=50, b=40))
     return palette.figure(traces, layout, as_dict)
 
 
