@@ -48,6 +48,17 @@ def wait_idle(page, timeout: float = 30.0) -> None:
     page.wait_for_selector(IDLE, timeout=timeout * 1000)
 
 
+def press(page, selector: str, timeout: float = 30.0) -> None:
+    """Click the first visible match of `selector` with the mouse, where it is now. Unlike
+    Playwright's click, this does not then wait for "scheduled navigations": on a machine busy
+    with several playing pages that wait once outlived its 30 s timeout by 20 minutes (the Play
+    button of a lecture-hall test, whose click had been done)."""
+    box = None
+    while box is None:  # None: the element found was replaced before it was measured
+        box = page.wait_for_selector(f"{selector} >> visible=true", timeout=timeout * 1000).bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
 def screenshot(page, name: str, full_page: bool = False) -> Path:
     """Save a screenshot as tests/screenshots/<name>.png (gitignored); return its path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

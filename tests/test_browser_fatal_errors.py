@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from browser import chromium_context, require_chromium, streamlit_server, wait_idle
+from browser import chromium_context, press, require_chromium, streamlit_server, wait_idle
 from playwright.sync_api import sync_playwright
 
 pytestmark = pytest.mark.browser
@@ -47,7 +47,7 @@ def test_long_plays_end_in_no_fatal_connection_error(tmp_path):
             page.wait_for_function(f"() => ({REDRAWS})() > 0", timeout=60_000)  # the charts are drawn
         drawn = [page.evaluate(REDRAWS) for _, page, _ in tabs]
         for _, page, _ in tabs:
-            page.locator(PLAY).first.click()
+            press(page, PLAY)
         started = time.monotonic()
         while time.monotonic() - started < PLAY_SECONDS:
             for link, _, console in tabs:

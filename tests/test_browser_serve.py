@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser import chromium_context, require_chromium, screenshot, wait_idle
+from browser import chromium_context, press, require_chromium, screenshot, wait_idle
 from browser_session import wait_playground
 from serve_session import lecture_hall
 
@@ -99,7 +99,7 @@ def test_two_processes_four_students_one_killed(playwright, hall):
 
         # Every session trains.
         for page in pages:
-            page.click(".st-key-play button")
+            press(page, ".st-key-play button")
         epochs = [wait_epoch_above(page, 0) for page in pages]
 
         # A widget change (the learning rate one notch up: a full rerun, applied live) keeps each
