@@ -118,6 +118,17 @@ def chromium_context(playwright, viewport: dict | None = None, **kwargs):
             context.close()
 
 
+def press(page, selector: str, timeout: float = 30.0) -> None:
+    """Click the first visible match of `selector` with the mouse, where it is now. Unlike
+    Playwright's click, this neither waits for the element to be stable (a toolbar redrawn with
+    every frame may never be) nor then for "scheduled navigations": on a machine busy with several
+    playing pages that wait once outlived its 30 s timeout by 20 minutes."""
+    box = None
+    while box is None:  # None: the element found was replaced before it was measured
+        box = page.wait_for_selector(f"{selector} >> visible=true", timeout=timeout * 1000).bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
 def wait_playground(page) -> None:
     """Wait until the Playground's first script run is over and its boundary chart is drawn."""
     page.wait_for_selector(IDLE, timeout=60_000)

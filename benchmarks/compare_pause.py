@@ -20,6 +20,7 @@ import argparse
 import statistics
 
 from browser_session import IDLE, app_server, chromium_context, require_chromium
+from browser_session import press as click_now
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
@@ -48,18 +49,9 @@ WATCH = """() => {
 }"""
 
 
-def click(page, selector: str, timeout: float = 30.0) -> None:
-    """A mouse click where the button is now: while training, the toolbar is redrawn with every frame,
-    so Playwright's wait for a stable element can time out where a user's click just lands."""
-    box = None
-    while box is None:  # None: the element found was replaced before it was measured
-        box = page.wait_for_selector(selector, timeout=timeout * 1000).bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-
-
 def press(page, train: float) -> dict[str, float] | None:
     if page.query_selector(".st-key-compare_play button"):
-        click(page, ".st-key-compare_play button")
+        click_now(page, ".st-key-compare_play button")
     try:
         page.wait_for_selector(".st-key-compare_pause button", timeout=10_000)
     except PlaywrightTimeout:  # the click fell on a toolbar being redrawn: this press is not measured
@@ -69,7 +61,7 @@ def press(page, train: float) -> dict[str, float] | None:
     if not page.evaluate(WATCH):
         return None
     try:
-        click(page, ".st-key-compare_pause button", timeout=5.0)
+        click_now(page, ".st-key-compare_pause button", timeout=5.0)
     except PlaywrightTimeout:  # the runs reached the lesson's budget and stopped just before the click
         return None
     page.wait_for_function("() => window.__pause && window.__pause.done", timeout=60_000, polling=100)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import browser_session
 import pytest
-from browser_session import CHROMIUM, IDLE, ROOT, app_server
+from browser_session import CHROMIUM, IDLE, ROOT, app_server, press  # noqa: F401  (press: for the tests)
 
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 VIEWPORT = {"width": 1400, "height": 1000}
@@ -46,17 +46,6 @@ def chromium_context(playwright, viewport: dict | None = None, **kwargs):
 def wait_idle(page, timeout: float = 30.0) -> None:
     """Wait until the Streamlit script is not running (network idle never comes: the websocket stays open)."""
     page.wait_for_selector(IDLE, timeout=timeout * 1000)
-
-
-def press(page, selector: str, timeout: float = 30.0) -> None:
-    """Click the first visible match of `selector` with the mouse, where it is now. Unlike
-    Playwright's click, this does not then wait for "scheduled navigations": on a machine busy
-    with several playing pages that wait once outlived its 30 s timeout by 20 minutes (the Play
-    button of a lecture-hall test, whose click had been done)."""
-    box = None
-    while box is None:  # None: the element found was replaced before it was measured
-        box = page.wait_for_selector(f"{selector} >> visible=true", timeout=timeout * 1000).bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
 def screenshot(page, name: str, full_page: bool = False) -> Path:
